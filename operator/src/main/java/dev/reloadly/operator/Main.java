@@ -1,0 +1,5 @@
+package dev.reloadly.operator;
+
+public class Main {
+  public static void main(String[] args) {}
+}

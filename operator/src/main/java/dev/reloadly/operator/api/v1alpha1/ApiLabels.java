@@ -1,0 +1,33 @@
+package dev.reloadly.operator.api.v1alpha1;
+
+/** Labels and annotations that are part of the contract with users and with other tools. */
+public final class ApiLabels {
+  /** On every object the operator owns; its informers select only these. */
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "reloadly-credential-operator";
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+  /** Name of the credential an owned object belongs to. */
+  public static final String CREDENTIAL = "security.reloadly.dev/credential";
+
+  /** What an owned Secret is: target or store. */
+  public static final String COMPONENT = "app.kubernetes.io/component";
+
+  /**
+   * On a Secret referenced by spec.source.secretRef, so the operator can watch it without caching
+   * every Secret in the cluster. The operator adds it when missing.
+   */
+  public static final String SOURCE = "security.reloadly.dev/source";
+  public static final String SOURCE_SELECTOR = SOURCE + "=true";
+
+  /** Fingerprint of the credential version the target Secret serves. */
+  public static final String VERSION = "security.reloadly.dev/version";
+  /** Expiry (RFC 3339) of the token in the target Secret. */
+  public static final String TOKEN_EXPIRES_AT = "security.reloadly.dev/token-expires-at";
+  /** Set by a person (or `compromise`) with a reason: the current version is compromised. */
+  public static final String COMPROMISED = "security.reloadly.dev/compromised";
+  /** Set to any value to force a token refresh; the operator removes it once done. */
+  public static final String REFRESH_TOKEN = "security.reloadly.dev/refresh-token";
+
+  private ApiLabels() {}
+}

@@ -1,0 +1,48 @@
+package dev.reloadly.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import java.util.List;
+
+/** Egress of the consumers' Reloadly traffic through stable-IP NAT nodes (guideline C7). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.allowlistedIPs) || self.allowlistedIPs.all(ip, ip.matches('"
+        + EgressSpec.CIDR_CEL + "'))",
+    message = "egress.allowlistedIPs must hold IPv4 or IPv6 CIDRs such as 203.0.113.7/32",
+    fieldPath = ".allowlistedIPs")
+public class EgressSpec {
+  /** IPv4 CIDR, or a loose IPv6 CIDR; the NAT nodes' addresses are compared by the operator. */
+  static final String CIDR_CEL =
+      "^(([0-9]{1,3}\\\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*/[0-9]{1,3})$";
+
+  @JsonPropertyDescription("Label selector of the NAT nodes whose stable IPs Reloadly allowlists.")
+  private LabelSelector natNodeSelector;
+
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "The IPs registered with Reloadly's allowlist, as CIDRs. Drift from the NAT nodes' real"
+          + " addresses is reported.")
+  private List<String> allowlistedIPs;
+
+  @Default("NetworkPolicy")
+  @JsonPropertyDescription("NetworkPolicy (default) or CiliumEgressGateway.")
+  private EgressMode mode;
+
+  @JsonPropertyDescription("Further egress rules the consumers need (DNS is always allowed).")
+  private List<NetworkPolicyEgressRule> additionalEgress;
+
+  public LabelSelector getNatNodeSelector() { return natNodeSelector; }
+  public void setNatNodeSelector(LabelSelector s) { this.natNodeSelector = s; }
+  public List<String> getAllowlistedIPs() { return allowlistedIPs; }
+  public void setAllowlistedIPs(List<String> ips) { this.allowlistedIPs = ips; }
+  public EgressMode getMode() { return mode; }
+  public void setMode(EgressMode mode) { this.mode = mode; }
+  public List<NetworkPolicyEgressRule> getAdditionalEgress() { return additionalEgress; }
+  public void setAdditionalEgress(List<NetworkPolicyEgressRule> r) { this.additionalEgress = r; }
+}

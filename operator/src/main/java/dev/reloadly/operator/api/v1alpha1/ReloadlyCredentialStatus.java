@@ -1,0 +1,79 @@
+package dev.reloadly.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the operator observed and did. Holds no secret: fingerprints, instants and reasons only.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class ReloadlyCredentialStatus {
+  @JsonPropertyDescription("The spec generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Ready, SourceReady, CredentialValid, TokenReady, RotationDue, RotationOverdue,"
+          + " CredentialCompromised. Each carries a reason and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Name of the Secret the operator writes for the workloads.")
+  private String targetSecretName;
+
+  @JsonPropertyDescription(
+      "Credential versions the operator holds, newest first, identified by fingerprint.")
+  private List<CredentialVersionStatus> versions = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "When the owner is asked to rotate: current version's createdAt + maxAge - renewBefore.")
+  private String nextRotationAt;
+
+  @JsonPropertyDescription("Expiry of the bearer token in the target Secret (never the token).")
+  private String tokenExpiresAt;
+
+  @JsonPropertyDescription("Sealing key the sealed source was made with, and whether it is the newest.")
+  private SealingKeyStatus sealingKey;
+
+  @JsonPropertyDescription("Suspected compromises reported on this credential, oldest first.")
+  private List<IncidentStatus> incidents = new ArrayList<>();
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long v) { this.observedGeneration = v; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> v) { this.conditions = v == null ? new ArrayList<>() : v; }
+  public String getTargetSecretName() { return targetSecretName; }
+  public void setTargetSecretName(String v) { this.targetSecretName = v; }
+  public List<CredentialVersionStatus> getVersions() { return versions; }
+  public void setVersions(List<CredentialVersionStatus> v) { this.versions = v == null ? new ArrayList<>() : v; }
+  public String getNextRotationAt() { return nextRotationAt; }
+  public void setNextRotationAt(String v) { this.nextRotationAt = v; }
+  public String getTokenExpiresAt() { return tokenExpiresAt; }
+  public void setTokenExpiresAt(String v) { this.tokenExpiresAt = v; }
+  public SealingKeyStatus getSealingKey() { return sealingKey; }
+  public void setSealingKey(SealingKeyStatus v) { this.sealingKey = v; }
+  public List<IncidentStatus> getIncidents() { return incidents; }
+  public void setIncidents(List<IncidentStatus> v) { this.incidents = v == null ? new ArrayList<>() : v; }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) return true;
+    if (!(o instanceof ReloadlyCredentialStatus s)) return false;
+    return Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(targetSecretName, s.targetSecretName)
+        && Objects.equals(versions, s.versions)
+        && Objects.equals(nextRotationAt, s.nextRotationAt)
+        && Objects.equals(tokenExpiresAt, s.tokenExpiresAt)
+        && Objects.equals(sealingKey, s.sealingKey)
+        && Objects.equals(incidents, s.incidents);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
+        tokenExpiresAt, sealingKey, incidents);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.reloadly.operator.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The operator's settings after validation. Built by the command line (flags with environment
+ * twins) or by tests and the demo.
+ *
+ * @param namespace where the operator keeps its own keys
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param reloadlyAuthUrl Reloadly's token endpoint (overridable for simulators)
+ * @param metricsPort port of the Prometheus endpoint; 0 disables it
+ * @param maxConcurrentTokenRequests operator-wide cap on in-flight token requests
+ * @param sealingKeyRenewal how often the sealing key pair is renewed
+ * @param kekRotation how often the key-encryption key is rotated
+ */
+public record OperatorConfig(
+    String namespace,
+    Set<String> watchNamespaces,
+    URI reloadlyAuthUrl,
+    int metricsPort,
+    int maxConcurrentTokenRequests,
+    Duration sealingKeyRenewal,
+    Duration kekRotation) {
+
+  public static final String DEFAULT_NAMESPACE = "reloadly-system";
+  public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
+  public static final int DEFAULT_METRICS_PORT = 8080;
+
+  public OperatorConfig {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("operator namespace must not be empty");
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new IllegalArgumentException("metrics port must be between 0 and 65535, got " + metricsPort);
+    }
+    if (maxConcurrentTokenRequests < 1) {
+      throw new IllegalArgumentException("max concurrent token requests must be at least 1");
+    }
+    AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
+  }
+
+  /** Defaults for everything but the namespace, as `run` would use them. */
+  public static OperatorConfig defaults(String namespace) {
+    return new OperatorConfig(namespace, Set.of(), DEFAULT_AUTH_URL, DEFAULT_METRICS_PORT, 4,
+        Duration.ofDays(30), Duration.ofDays(30));
+  }
+
+  public OperatorConfig withAuthUrl(URI url) {
+    return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+  }
+
+  public OperatorConfig withMetricsPort(int port) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+  }
+}

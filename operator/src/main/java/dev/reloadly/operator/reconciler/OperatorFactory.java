@@ -1,0 +1,30 @@
+package dev.reloadly.operator.reconciler;
+
+import dev.reloadly.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+
+/** Builds the JOSDK operator around the credential reconciler, the same way for run, demo and tests. */
+public final class OperatorFactory {
+  private OperatorFactory() {}
+
+  public static Operator create(KubernetesClient client, OperatorConfig config,
+      ReloadlyCredentialReconciler reconciler) {
+    Operator operator = new Operator(o -> o
+        .withKubernetesClient(client)
+        // Merge patches work on every API server, the test server included; SSA does not.
+        .withUseSSAToPatchPrimaryResource(false)
+        .withSSABasedCreateUpdateMatchForDependentResources(false)
+        .withCloseClientOnStop(false)
+        .withStopOnInformerErrorDuringStartup(true)
+        .withCacheSyncTimeout(java.time.Duration.ofMinutes(2)));
+    operator.register(reconciler, c -> {
+      if (config.watchNamespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(config.watchNamespaces());
+      }
+    });
+    return operator;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.reloadly.operator.reconciler;
+
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The status one reconcile builds, starting from a copy of the observed one; it knows whether
+ * anything changed, so a steady state writes nothing.
+ */
+final class StatusDraft {
+  private static final KubernetesSerialization COPIER = new KubernetesSerialization();
+
+  private final ReloadlyCredentialStatus observed;
+  private final ReloadlyCredentialStatus draft;
+  private final Long generation;
+  private final Instant now;
+
+  StatusDraft(ReloadlyCredentialStatus observed, Long generation, Instant now) {
+    this.observed = observed == null ? new ReloadlyCredentialStatus() : observed;
+    this.draft = COPIER.clone(this.observed);
+    this.draft.setObservedGeneration(generation);
+    this.generation = generation;
+    this.now = now;
+  }
+
+  ReloadlyCredentialStatus status() {
+    return draft;
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  void condition(String type, boolean value, String reason, String message) {
+    Conditions.set(draft.getConditions(), type, value, reason, message, generation, now);
+  }
+
+  boolean changed() {
+    return !draft.equals(observed);
+  }
+
+  Optional<Condition> observed(String type) {
+    return Conditions.find(observed.getConditions(), type);
+  }
+
+  Optional<Condition> drafted(String type) {
+    return Conditions.find(draft.getConditions(), type);
+  }
+
+  /** True when the condition's status or reason differs from what was observed. */
+  boolean transitioned(String type) {
+    Optional<Condition> before = observed(type);
+    Optional<Condition> after = drafted(type);
+    return !before.map(Condition::getStatus).equals(after.map(Condition::getStatus))
+        || !before.map(Condition::getReason).equals(after.map(Condition::getReason));
+  }
+}

@@ -1,0 +1,175 @@
+package dev.reloadly.operator.reconciler;
+
+import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
+import static dev.reloadly.operator.testing.CredentialFixtures.b64;
+import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
+import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
+import static dev.reloadly.operator.testing.CredentialFixtures.unb64;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reloadly.operator.api.v1alpha1.ApiLabels;
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.source.SourceResult;
+import dev.reloadly.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The first vertical slice: secretRef source, credentials-mode target, against the CRUD server. */
+class SecretRefSliceTest {
+  private OperatorHarness harness;
+
+  @BeforeEach
+  void start() {
+    harness = new OperatorHarness(
+        (ns, name, sealed) -> new SourceResult.Failed("Unused", "not in this test", false),
+        Clock.systemUTC()).start();
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void createWritesOwnedTargetSecretAndSetsReady() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(ready("shop")).map(Condition::getStatus).contains("True"));
+
+    Secret target = harness.secret("shop-reloadly");
+    assertThat(unb64(target.getData().get("client_id"))).isEqualTo("id-1");
+    assertThat(unb64(target.getData().get("client_secret"))).isEqualTo("secret-1");
+    assertThat(target.getMetadata().getLabels())
+        .containsEntry(ApiLabels.MANAGED_BY, ApiLabels.MANAGED_BY_VALUE)
+        .containsEntry(ApiLabels.CREDENTIAL, "shop");
+    ReloadlyCredential credential = harness.credential("shop");
+    assertThat(target.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(credential.getMetadata().getUid()));
+    assertThat(credential.getStatus().getObservedGeneration())
+        .isEqualTo(credential.getMetadata().getGeneration());
+    assertThat(harness.secret("src").getMetadata().getLabels())
+        .as("the operator labels the source so its label-filtered informer sees it")
+        .containsEntry(ApiLabels.SOURCE, "true");
+  }
+
+  @Test
+  void changeOfReferencedSecretIsFollowed() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.secret("shop-reloadly") != null);
+
+    Secret source = harness.secret("src");
+    harness.client().resource(new SecretBuilder(source)
+        .withData(Map.of("client_id", b64("id-2"), "client_secret", b64("secret-2")))
+        .build()).update();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(unb64(harness.secret("shop-reloadly").getData().get("client_secret")))
+            .isEqualTo("secret-2"));
+  }
+
+  @Test
+  void missingReferencedSecretGivesReadyFalseAndNoTarget() {
+    harness.client().resource(secretRefCredential("shop", "absent", TargetMode.CREDENTIALS)).create();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(ready("shop")).map(Condition::getStatus).contains("False");
+      assertThat(condition("shop", Conditions.SOURCE_READY)).map(Condition::getReason)
+          .contains(Conditions.SECRET_NOT_FOUND);
+    });
+    assertThat(condition("shop", Conditions.SOURCE_READY).orElseThrow().getMessage())
+        .contains("absent");
+    assertThat(harness.secret("shop-reloadly")).isNull();
+    assertThat(harness.server().writesTo("/secrets")).isZero();
+  }
+
+  @Test
+  void missingKeyLeavesExistingTargetAsItWas() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.secret("shop-reloadly") != null);
+    Secret before = harness.secret("shop-reloadly");
+
+    harness.client().resource(new SecretBuilder(harness.secret("src"))
+        .withData(Map.of("client_id", b64("id-1"))).build()).update();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(condition("shop", Conditions.SOURCE_READY)).map(Condition::getReason)
+            .contains(Conditions.KEY_NOT_FOUND));
+    assertThat(ready("shop")).map(Condition::getStatus).contains("False");
+    assertThat(harness.secret("shop-reloadly").getData()).isEqualTo(before.getData());
+  }
+
+  @Test
+  void idleReconcileWritesNothing() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(ready("shop")).map(Condition::getStatus).contains("True"));
+    // Let the status write and its watch event settle, then count.
+    await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    int writesBefore = harness.server().writes().size();
+
+    // A restart reconciles every credential again, and a touch of the source triggers one more.
+    harness.stop();
+    harness.start();
+    Secret source = harness.secret("src");
+    source.getMetadata().getLabels().put("touched", "yes");
+    harness.client().resource(source).update();
+    int expected = writesBefore + 1; // the touch itself
+
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(harness.server().writes()).hasSize(expected));
+  }
+
+  @Test
+  void unownedSecretOfTargetNameIsNeverOverwritten() {
+    harness.client().resource(new SecretBuilder()
+        .withNewMetadata().withName("shop-reloadly").withNamespace(NAMESPACE).endMetadata()
+        .withData(Map.of("app", b64("theirs"))).build()).create();
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(ready("shop")).map(Condition::getReason).contains(Conditions.TARGET_CONFLICT));
+    assertThat(harness.secret("shop-reloadly").getData()).containsOnlyKeys("app");
+  }
+
+  @Test
+  void targetDeletedByHandIsWrittenAgain() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.secret("shop-reloadly") != null);
+
+    harness.client().secrets().inNamespace(NAMESPACE).withName("shop-reloadly").delete();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(harness.secret("shop-reloadly")).isNotNull());
+  }
+
+  private Optional<Condition> ready(String name) {
+    return condition(name, Conditions.READY);
+  }
+
+  private Optional<Condition> condition(String name, String type) {
+    ReloadlyCredential credential = harness.credential(name);
+    if (credential == null || credential.getStatus() == null) {
+      return Optional.empty();
+    }
+    return Conditions.find(credential.getStatus().getConditions(), type);
+  }
+}
