@@ -1,0 +1,157 @@
+package dev.reloadly.operator.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.reloadly.operator.token.ReloadlyEnvironment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Speaks Reloadly's {@code POST /oauth/token} protocol, errors and injected faults included. */
+final class TokenEndpoint implements HttpHandler {
+
+  static final String PATH = "/oauth/token";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ReloadlySimulator simulator;
+  private final SimulatedJwt jwt = new SimulatedJwt();
+
+  TokenEndpoint(ReloadlySimulator simulator) {
+    this.simulator = simulator;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    simulator.stats().requestStarted();
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      pause(simulator.latency());
+      respond(exchange, body);
+    } finally {
+      simulator.stats().requestFinished();
+    }
+  }
+
+  private void respond(HttpExchange exchange, byte[] body) throws IOException {
+    if (!PATH.equals(exchange.getRequestURI().getPath())) {
+      send(exchange, 404, error(404, "Not Found", "NOT_FOUND"));
+      return;
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      send(exchange, 405, error(405, "Method Not Allowed", "METHOD_NOT_ALLOWED"));
+      return;
+    }
+    JsonNode request;
+    try {
+      request = JSON.readTree(body);
+    } catch (IOException malformed) {
+      request = null;
+    }
+    if (request == null || !request.isObject()) {
+      send(exchange, 400, error(400, "Malformed request body", "INVALID_REQUEST"));
+      return;
+    }
+    String clientId = request.path("client_id").asText("");
+    simulator.stats().requestFrom(clientId);
+    Instant now = simulator.clock().instant();
+    Optional<FaultPlan.Fault> fault = simulator.faults().next(now);
+    if (fault.isPresent()) {
+      sendFault(exchange, fault.get(), now);
+      return;
+    }
+    if (!"client_credentials".equals(request.path("grant_type").asText())) {
+      send(exchange, 400, error(400, "Unsupported grant type", "UNSUPPORTED_GRANT_TYPE"));
+      return;
+    }
+    if (!simulator.isValid(clientId, request.path("client_secret").asText(""))) {
+      send(exchange, 401, error(401, "Access Denied", "INVALID_CREDENTIALS"));
+      return;
+    }
+    String audience = request.path("audience").asText("");
+    Optional<ReloadlyEnvironment> environment = simulator.environmentOf(audience);
+    if (environment.isEmpty()) {
+      send(exchange, 401, error(401, "Access Denied", "INVALID_AUDIENCE"));
+      return;
+    }
+    send(exchange, 200, issue(clientId, audience, environment.get(), now));
+  }
+
+  private ObjectNode issue(String clientId, String audience, ReloadlyEnvironment environment, Instant now) {
+    Duration lifetime = simulator.lifetime(environment);
+    Instant expiresAt = now.plus(lifetime);
+    String token = jwt.mint(clientId, audience, environment == ReloadlyEnvironment.SANDBOX, now,
+        expiresAt.plus(simulator.jwtExpiryShift()));
+    simulator.recordIssued(new SimulatedToken(clientId, audience, token, now, expiresAt));
+    ObjectNode response = JSON.createObjectNode();
+    response.put("access_token", token);
+    response.put("scope", "developer");
+    response.put("expires_in", lifetime.toSeconds());
+    response.put("token_type", "Bearer");
+    return response;
+  }
+
+  private void sendFault(HttpExchange exchange, FaultPlan.Fault fault, Instant now) throws IOException {
+    if (fault instanceof FaultPlan.ServerError serverError) {
+      send(exchange, serverError.status(), error(serverError.status(), "Internal Server Error", "INTERNAL_SERVER_ERROR"));
+    } else if (fault instanceof FaultPlan.RateLimited limited) {
+      var headers = exchange.getResponseHeaders();
+      headers.set("X-RateLimit-Limit", Integer.toString(limited.limit()));
+      headers.set("X-RateLimit-Remaining", "0");
+      headers.set("X-RateLimit-Reset", Long.toString(ceilSeconds(limited.reset())));
+      if (limited.retryAfter() != null) {
+        headers.set("Retry-After", Long.toString(ceilSeconds(limited.retryAfter())));
+      }
+      send(exchange, 429, error(429, "Too Many Requests", "TOO_MANY_REQUESTS"));
+    }
+  }
+
+  private ObjectNode error(int status, String message, String errorCode) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("timeStamp", simulator.clock().instant().toString());
+    body.put("message", message);
+    body.put("path", PATH);
+    body.put("errorCode", errorCode);
+    body.putNull("infoLink");
+    body.putArray("details");
+    return body;
+  }
+
+  private static void send(HttpExchange exchange, int status, ObjectNode json) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(json);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static long ceilSeconds(Instant instant) {
+    return instant.getNano() == 0 ? instant.getEpochSecond() : instant.getEpochSecond() + 1;
+  }
+
+  private static long ceilSeconds(Duration duration) {
+    return duration.getNano() == 0 ? duration.getSeconds() : duration.getSeconds() + 1;
+  }
+
+  private static void pause(Duration latency) {
+    if (latency.isZero() || latency.isNegative()) {
+      return;
+    }
+    try {
+      // The simulator stands in for a slow remote server; blocking this worker is the point.
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
