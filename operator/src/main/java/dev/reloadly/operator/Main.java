@@ -1,5 +1,44 @@
 package dev.reloadly.operator;
 
-public class Main {
-  public static void main(String[] args) {}
+import dev.reloadly.operator.cli.DemoCommand;
+import dev.reloadly.operator.cli.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: `run` (the default) operates a cluster; the other subcommands are tools. */
+@Command(
+    name = "reloadly-credential-operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
+    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  public static int execute(String... args) {
+    String[] effective = args.length == 0 ? new String[] {"run"} : args;
+    return new CommandLine(new Main())
+        .setParameterExceptionHandler(Main::badUsage)
+        .execute(effective);
+  }
+
+  /** Bad configuration: one clear line, then the usage hint, exit 2. */
+  private static int badUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println("error: " + e.getMessage());
+    cmd.getErr().println("see: " + cmd.getCommandSpec().qualifiedName() + " --help");
+    return 2;
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"reloadly-credential-operator " + (version == null ? "dev" : version)};
+    }
+  }
 }

@@ -148,6 +148,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     // Only the type goes into status and logs: messages of client exceptions can echo a body.
     LOG.warn("reconcile of {}/{} failed: {}", credential.getMetadata().getNamespace(),
         credential.getMetadata().getName(), e.getClass().getSimpleName());
+    LOG.debug("reconcile failure detail", e);
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

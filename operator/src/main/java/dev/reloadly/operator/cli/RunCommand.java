@@ -1,0 +1,120 @@
+package dev.reloadly.operator.cli;
+
+import dev.reloadly.operator.OperatorRuntime;
+import dev.reloadly.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** `run`: operates the cluster of the usual kubeconfig or the in-cluster service account. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the operator against the cluster of the current kubeconfig or in-cluster config.")
+public final class RunCommand implements Callable<Integer> {
+  static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--namespace", defaultValue = "${env:OPERATOR_NAMESPACE}",
+      description = "Namespace where the operator keeps its own keys (env OPERATOR_NAMESPACE)."
+          + " Default: the namespace it runs in, else " + OperatorConfig.DEFAULT_NAMESPACE + ".")
+  String namespace;
+
+  @Option(names = "--watch-namespaces", defaultValue = "${env:WATCH_NAMESPACES}",
+      description = "Comma-separated namespaces to watch; empty means all (env WATCH_NAMESPACES).")
+  String watchNamespaces;
+
+  @Option(names = "--reloadly-auth-url", defaultValue = "${env:RELOADLY_AUTH_URL}",
+      description = "Reloadly token endpoint (env RELOADLY_AUTH_URL). Default: "
+          + "https://auth.reloadly.com/oauth/token. https is required except on loopback.")
+  String authUrl;
+
+  @Option(names = "--metrics-port", defaultValue = "${env:METRICS_PORT}",
+      description = "Port of the Prometheus /metrics endpoint; 0 disables it (env METRICS_PORT)."
+          + " Default: 8080.")
+  String metricsPort;
+
+  @Option(names = "--max-concurrent-token-requests",
+      defaultValue = "${env:MAX_CONCURRENT_TOKEN_REQUESTS}",
+      description = "Operator-wide cap on in-flight token requests (env"
+          + " MAX_CONCURRENT_TOKEN_REQUESTS). Default: 4.")
+  String maxConcurrentTokenRequests;
+
+  @Override
+  public Integer call() throws Exception {
+    OperatorConfig config = config();
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      OperatorRuntime runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        runtime.close();
+        stopped.countDown();
+      }, "shutdown"));
+      stopped.await();
+    }
+    return 0;
+  }
+
+  /** Validates flags and environment into a config; bad values stop start-up with one line. */
+  OperatorConfig config() {
+    try {
+      OperatorConfig defaults = OperatorConfig.defaults(resolveNamespace());
+      Set<String> namespaces = blank(watchNamespaces) ? Set.of()
+          : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+              .collect(Collectors.toSet());
+      for (String ns : namespaces) {
+        if (!ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+          throw new IllegalArgumentException("--watch-namespaces: '" + ns + "' is not a namespace name");
+        }
+      }
+      URI url = blank(authUrl) ? defaults.reloadlyAuthUrl() : URI.create(authUrl.trim());
+      int port = blank(metricsPort) ? defaults.metricsPort() : parseInt("--metrics-port", metricsPort);
+      int cap = blank(maxConcurrentTokenRequests) ? defaults.maxConcurrentTokenRequests()
+          : parseInt("--max-concurrent-token-requests", maxConcurrentTokenRequests);
+      return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
+          Duration.ofDays(30), Duration.ofDays(30));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private String resolveNamespace() {
+    if (!blank(namespace)) {
+      return namespace.trim();
+    }
+    try {
+      if (Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+        return Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+      }
+    } catch (java.io.IOException e) {
+      // fall through to the default
+    }
+    return OperatorConfig.DEFAULT_NAMESPACE;
+  }
+
+  private static int parseInt(String flag, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + ": '" + value + "' is not a whole number");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}
