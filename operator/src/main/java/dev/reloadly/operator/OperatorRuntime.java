@@ -1,58 +1,154 @@
 package dev.reloadly.operator;
 
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.Sealer;
 import dev.reloadly.operator.events.EventRecorder;
+import dev.reloadly.operator.keys.KeyHolder;
+import dev.reloadly.operator.keys.KeyMaintenance;
+import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.lifecycle.CredentialLifecycle;
+import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.metrics.MetricsServer;
 import dev.reloadly.operator.reconciler.OperatorFactory;
 import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
+import dev.reloadly.operator.reconciler.TargetServing;
 import dev.reloadly.operator.source.CredentialSourceReader;
-import dev.reloadly.operator.source.SourceResult;
+import dev.reloadly.operator.source.SealedValueOpener;
+import dev.reloadly.operator.token.Backoff;
+import dev.reloadly.operator.token.HttpReloadlyTokenClient;
+import dev.reloadly.operator.token.ReloadlyTokenClient;
+import dev.reloadly.operator.token.TokenRequestLimiter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The composition root: wires every concern and starts the operator, for run and demo alike. */
+/** The composition root: wires every concern and starts the operator, for run, demo and tests. */
 public final class OperatorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
+  /** Key maintenance looks again at least this often, in case a run failed. */
+  static final Duration MAINTENANCE_CEILING = Duration.ofHours(1);
 
   private final Operator operator;
   private final MetricsServer metrics;
+  private final KeyMaintenance maintenance;
+  private final KeyHolder keys;
+  private final TokenRequestLimiter limiter;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
 
-  private OperatorRuntime(Operator operator, MetricsServer metrics) {
+  private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
+      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
     this.operator = operator;
     this.metrics = metrics;
+    this.maintenance = maintenance;
+    this.keys = keys;
+    this.limiter = limiter;
+    this.scheduler = scheduler;
+    this.clock = clock;
   }
 
   public static OperatorRuntime start(KubernetesClient client, OperatorConfig config, Clock clock) {
+    return start(client, config, clock,
+        new HttpReloadlyTokenClient(config.reloadlyAuthUrl(), clock));
+  }
+
+  /** Starts with the given token client (tests pass one wired to a simulator). */
+  public static OperatorRuntime start(KubernetesClient client, OperatorConfig config, Clock clock,
+      ReloadlyTokenClient tokenClient) {
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     MetricsServer metrics = null;
     if (config.metricsPort() > 0) {
       try {
-        metrics = MetricsServer.start(MetricsServer.newRegistry(), config.metricsPort());
+        metrics = MetricsServer.start(registry, config.metricsPort());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
       }
     }
+    SecureRandom random = new SecureRandom();
+    OperatorKeyStore keyStore = new OperatorKeyStore(client, config.namespace(), clock, random);
+    KeyHolder keys = new KeyHolder(keyStore.loadOrCreate());
+    KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
+        config.sealingKeyRenewal(), config.kekRotation());
+
+    TokenRequestLimiter limiter =
+        new TokenRequestLimiter(config.maxConcurrentTokenRequests(), Duration.ofMillis(500));
+    limiter.bindTo(registry);
+    ReloadlyTokenClient tokens = limiter.limit(tokenClient);
     ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(
-        new CredentialSourceReader((ns, name, sealed) -> new SourceResult.Failed(
-            "SealingUnavailable", "sealed sources are not available yet", false)),
-        new EventRecorder(client, clock), clock);
+        new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
+            () -> keys.get().sealing())),
+        new CredentialLifecycle(tokens, new ValidationBackoff(Backoff.defaults())),
+        new TargetServing(tokens, new ValidationBackoff(Backoff.defaults())),
+        keys, new EventRecorder(client, clock), clock);
     Operator operator = OperatorFactory.create(client, config, reconciler);
     operator.start();
-    LOG.info("operator started: watching {}, keys in namespace {}",
+
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "key-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    OperatorRuntime runtime =
+        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
+    runtime.scheduleMaintenance(Duration.ZERO);
+    LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
-        config.namespace());
-    return new OperatorRuntime(operator, metrics);
+        config.namespace(), keys.get().sealing().newest().keyId());
+    return runtime;
+  }
+
+  public KeyMaintenance maintenance() {
+    return maintenance;
+  }
+
+  public KeyHolder keys() {
+    return keys;
+  }
+
+  public TokenRequestLimiter limiter() {
+    return limiter;
+  }
+
+  /**
+   * Runs maintenance at the exact moment the next key is due, at least hourly, and not sooner
+   * than {@code minimum} (a minute after a failure, so a failing run never spins).
+   */
+  private void scheduleMaintenance(Duration minimum) {
+    Duration untilDue = Duration.between(clock.instant(), maintenance.nextDue());
+    Duration delay = untilDue.compareTo(MAINTENANCE_CEILING) > 0 ? MAINTENANCE_CEILING : untilDue;
+    if (delay.compareTo(minimum) < 0) {
+      delay = minimum;
+    }
+    scheduler.schedule(() -> {
+      Duration next = Duration.ZERO;
+      try {
+        maintenance.runOnce();
+      } catch (RuntimeException e) {
+        LOG.warn("key maintenance failed ({}); trying again in a minute",
+            e.getClass().getSimpleName());
+        next = Duration.ofMinutes(1);
+      }
+      scheduleMaintenance(next);
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void close() {
+    scheduler.shutdownNow();
     operator.stop();
     if (metrics != null) {
       metrics.close();
     }
   }
+
 }

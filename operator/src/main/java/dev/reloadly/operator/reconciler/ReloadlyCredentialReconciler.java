@@ -6,13 +6,17 @@ import static dev.reloadly.operator.api.v1alpha1.Conditions.SOURCE_READY;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.SealingKeyStatus;
 import dev.reloadly.operator.events.EventRecorder;
+import dev.reloadly.operator.keys.OperatorKeys;
+import dev.reloadly.operator.lifecycle.CredentialLifecycle;
+import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.source.CredentialSourceReader;
 import dev.reloadly.operator.source.SourceResult;
 import dev.reloadly.operator.source.WatchedSourceSecrets;
+import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.target.OwnedSecretWriter;
-import dev.reloadly.operator.target.TargetData;
-import dev.reloadly.operator.target.TargetSecret;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,16 +31,18 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a ReloadlyCredential: reads its source, writes its target Secret and reports status.
- * Each concern lives in its own class; this one only orders them and builds the status.
+ * Reconciles a ReloadlyCredential. It only orders the concerns (source, lifecycle, store,
+ * serving) and builds the status; each concern lives in its own class.
  */
 @ControllerConfiguration(name = ReloadlyCredentialReconciler.NAME)
 public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredential> {
@@ -50,14 +56,20 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private static final Logger LOG = LoggerFactory.getLogger(ReloadlyCredentialReconciler.class);
 
   private final CredentialSourceReader sources;
+  private final CredentialLifecycle lifecycle;
+  private final TargetServing serving;
+  private final Supplier<OperatorKeys> keys;
   private final EventRecorder events;
   private final Clock clock;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
 
-  public ReloadlyCredentialReconciler(CredentialSourceReader sources, EventRecorder events,
-      Clock clock) {
+  public ReloadlyCredentialReconciler(CredentialSourceReader sources, CredentialLifecycle lifecycle,
+      TargetServing serving, Supplier<OperatorKeys> keys, EventRecorder events, Clock clock) {
     this.sources = sources;
+    this.lifecycle = lifecycle;
+    this.serving = serving;
+    this.keys = keys;
     this.events = events;
     this.clock = clock;
   }
@@ -97,55 +109,78 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   @Override
   public UpdateControl<ReloadlyCredential> reconcile(ReloadlyCredential credential,
       Context<ReloadlyCredential> context) {
+    Instant now = clock.instant();
     StatusDraft status = new StatusDraft(credential.getStatus(),
-        credential.getMetadata().getGeneration(), clock.instant());
-    String targetName = TargetSecret.name(credential);
-    status.status().setTargetSecretName(targetName);
+        credential.getMetadata().getGeneration(), now);
+    Requeue requeue = new Requeue(now);
+    OwnedSecrets owned = new OwnedSecrets(context.getClient(), credential, ownedSecrets);
+    status.status().setTargetSecretName(owned.targetName());
 
-    Optional<Duration> retry = Optional.empty();
     Optional<String> specProblem = SpecCheck.problem(credential.getSpec());
     if (specProblem.isPresent()) {
       status.condition(SOURCE_READY, false, Conditions.INVALID_SPEC, specProblem.get());
       status.condition(READY, false, Conditions.INVALID_SPEC, specProblem.get());
-      return finish(credential, status, retry);
+      return finish(credential, status, requeue);
+    }
+    CredentialPolicy policy = CredentialPolicy.of(credential.getSpec());
+    OperatorKeys keys = this.keys.get();
+    StoredVersions stored;
+    try {
+      stored = owned.store();
+    } catch (IllegalArgumentException e) {
+      status.condition(READY, false, Conditions.STORE_DAMAGED, "store Secret "
+          + owned.storeName() + " is damaged (" + e.getMessage() + "); nothing was changed");
+      return finish(credential, status, requeue);
     }
 
     SourceResult source = sources.read(credential, new WatchedSourceSecrets(
         context.getClient(), (ns, name) -> sourceSecrets.get(new ResourceID(name, ns))));
+    Optional<CredentialMaterial> offered = Optional.empty();
     if (source instanceof SourceResult.Failed failed) {
       status.condition(SOURCE_READY, false, failed.reason(), failed.message());
-      status.condition(READY, false, Conditions.SOURCE_NOT_READY,
-          "target Secret " + targetName + " left as it was: " + failed.message());
       if (failed.transientFailure()) {
-        retry = Optional.of(SOURCE_RETRY);
+        requeue.in(SOURCE_RETRY);
       }
-      return finish(credential, status, retry);
-    }
-    SourceResult.Read read = (SourceResult.Read) source;
-    try (var material = read.material()) {
+    } else {
+      SourceResult.Read read = (SourceResult.Read) source;
+      offered = Optional.of(read.material());
       status.condition(SOURCE_READY, true, Conditions.SOURCE_READ, "client ID and secret read");
-      Map<String, String> data = TargetData.credentials(TargetSecret.keys(credential), material);
-      OwnedSecretWriter.Outcome outcome = new OwnedSecretWriter(context.getClient()).write(
-          credential, targetName, TargetSecret.labels(credential), Map.of(), data,
-          ownedSecrets.get(new ResourceID(targetName, credential.getMetadata().getNamespace())),
-          written -> ownedSecrets.handleRecentResourceUpdate(ResourceID.fromResource(written),
-              written, written));
-      if (outcome == OwnedSecretWriter.Outcome.CONFLICT) {
-        status.condition(READY, false, Conditions.TARGET_CONFLICT, "Secret " + targetName
-            + " exists and is not owned by this credential; it is left untouched. Delete it or"
-            + " set spec.target.secretName to another name.");
-      } else {
-        status.condition(READY, true, Conditions.RECONCILED,
-            "target Secret " + targetName + " serves the credential");
-      }
+      status.status().setSealingKey(read.sealingKeyId() == null ? null : new SealingKeyStatus(
+          read.sealingKeyId(), read.sealingKeyId().equals(keys.sealing().newest().keyId())));
     }
-    return finish(credential, status, retry);
+
+    try {
+      Optional<CredentialLifecycle.Offer> offer = offered.map(m ->
+          new CredentialLifecycle.Offer(keys.fingerprinter().fingerprint(m.clientId(),
+              m.clientSecret()), m));
+      StoredVersions.Crypto crypto = owned.crypto(keys.keks());
+      CredentialLifecycle.Outcome outcome = lifecycle.advance(new CredentialLifecycle.Input(
+          stored, offer, annotation(credential, ApiLabels.COMPROMISED),
+          credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment()), policy, crypto, now));
+      outcome.conditions().forEach(status::apply);
+      outcome.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
+      outcome.retryAt().ifPresent(requeue::at);
+
+      // The store is written before the target: a promotion is on record before it is served,
+      // so an operator stopped in between resumes without promoting twice.
+      if (owned.writeStore(outcome.stored()) == OwnedSecretWriter.Outcome.CONFLICT) {
+        status.condition(READY, false, Conditions.TARGET_CONFLICT, "Secret " + owned.storeName()
+            + " exists and is not owned by this credential; it is left untouched");
+        return finish(credential, status, requeue);
+      }
+      serving.serve(new TargetServing.Request(credential, context.getClient(), owned, outcome,
+          offer, policy, crypto, status, requeue, now));
+      StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue);
+    } finally {
+      offered.ifPresent(CredentialMaterial::close);
+    }
+    return finish(credential, status, requeue);
   }
 
   @Override
   public ErrorStatusUpdateControl<ReloadlyCredential> updateErrorStatus(
       ReloadlyCredential credential, Context<ReloadlyCredential> context, Exception e) {
-    // Only the type goes into status and logs: messages of client exceptions can echo a body.
+    // Only the type goes into logs: messages of client exceptions can echo a request body.
     LOG.warn("reconcile of {}/{} failed: {}", credential.getMetadata().getNamespace(),
         credential.getMetadata().getName(), e.getClass().getSimpleName());
     LOG.debug("reconcile failure detail", e);
@@ -153,7 +188,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   }
 
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
-      StatusDraft status, Optional<Duration> requeue) {
+      StatusDraft status, Requeue requeue) {
     recordTransitions(credential, status);
     UpdateControl<ReloadlyCredential> control;
     if (status.changed()) {
@@ -162,21 +197,34 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     } else {
       control = UpdateControl.noUpdate();
     }
-    requeue.ifPresent(control::rescheduleAfter);
+    requeue.delay().ifPresent(control::rescheduleAfter);
     return control;
   }
 
+  /** Events on transitions only, so a steady state records none. */
   private void recordTransitions(ReloadlyCredential credential, StatusDraft status) {
-    if (!status.transitioned(READY)) {
-      return;
-    }
-    status.drafted(READY).ifPresent(ready -> {
-      if (Conditions.TRUE.equals(ready.getStatus())) {
-        events.normal(credential, ready.getReason(), ready.getMessage());
-      } else {
-        events.warning(credential, ready.getReason(), ready.getMessage());
+    for (String type : List.of(READY, Conditions.ROTATION_DUE, Conditions.ROTATION_OVERDUE,
+        Conditions.CREDENTIAL_VALID, Conditions.TOKEN_READY)) {
+      if (!status.transitioned(type)) {
+        continue;
       }
-    });
+      status.drafted(type).ifPresent(c -> {
+        boolean good = Conditions.TRUE.equals(c.getStatus())
+            != (type.equals(Conditions.ROTATION_DUE) || type.equals(Conditions.ROTATION_OVERDUE));
+        if (good) {
+          if (status.observed(type).isPresent() || type.equals(READY)) {
+            events.normal(credential, c.getReason(), c.getMessage());
+          }
+        } else {
+          events.warning(credential, c.getReason(), c.getMessage());
+        }
+      });
+    }
+  }
+
+  private static String annotation(ReloadlyCredential credential, String key) {
+    Map<String, String> annotations = credential.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
   }
 
   static String key(String namespace, String name) {

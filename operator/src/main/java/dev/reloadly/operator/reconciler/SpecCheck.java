@@ -2,6 +2,7 @@ package dev.reloadly.operator.reconciler;
 
 import dev.reloadly.operator.api.v1alpha1.CredentialSource;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialSpec;
+import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,11 @@ public final class SpecCheck {
     if (source.getSealed() != null && (source.getSealed().getClientId() == null
         || source.getSealed().getClientSecret() == null)) {
       return Optional.of("spec.source.sealed needs both clientId and clientSecret");
+    }
+    try {
+      CredentialPolicy.of(spec);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
     }
     return Optional.empty();
   }

@@ -2,6 +2,7 @@ package dev.reloadly.operator.reconciler;
 
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
+import dev.reloadly.operator.lifecycle.ConditionUpdate;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Instant;
@@ -37,6 +38,10 @@ final class StatusDraft {
 
   void condition(String type, boolean value, String reason, String message) {
     Conditions.set(draft.getConditions(), type, value, reason, message, generation, now);
+  }
+
+  void apply(ConditionUpdate update) {
+    condition(update.type(), update.status(), update.reason(), update.message());
   }
 
   boolean changed() {

@@ -37,7 +37,7 @@ public final class OwnedSecretWriter {
 
   /**
    * Makes the Secret {@code name} hold exactly {@code data}, with the given labels and annotations
-   * added, owned by {@code owner}.
+   * added (an annotation mapped to null is removed), owned by {@code owner}.
    *
    * @param cached the Secret as the operator's informer sees it, if it does
    * @param onWritten told about every Secret written, to keep the informer cache fresh
@@ -54,7 +54,7 @@ public final class OwnedSecretWriter {
                 .withName(name)
                 .withNamespace(namespace)
                 .withLabels(labels)
-                .withAnnotations(annotations)
+                .withAnnotations(merged(Map.of(), annotations))
                 .withOwnerReferences(ownerReference(owner))
                 .endMetadata()
                 .withType("Opaque")
@@ -114,6 +114,7 @@ public final class OwnedSecretWriter {
         && Objects.equals(existing.getData() == null ? Map.of() : existing.getData(), data);
   }
 
+  /** A null value in {@code wanted} means the key must be absent. */
   private static boolean containsAll(Map<String, String> actual, Map<String, String> wanted) {
     Map<String, String> present = actual == null ? Map.of() : actual;
     return wanted.entrySet().stream()
@@ -122,7 +123,13 @@ public final class OwnedSecretWriter {
 
   private static Map<String, String> merged(Map<String, String> existing, Map<String, String> ours) {
     Map<String, String> result = new HashMap<>(existing == null ? Map.of() : existing);
-    result.putAll(ours);
+    ours.forEach((key, value) -> {
+      if (value == null) {
+        result.remove(key);
+      } else {
+        result.put(key, value);
+      }
+    });
     return result;
   }
 

@@ -1,11 +1,9 @@
 package dev.reloadly.operator.target;
 
-import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetKeys;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.TargetSpec;
-import java.util.Map;
 import java.util.Optional;
 
 /** Names and defaults of the target Secret, read from a credential's spec. */
@@ -35,13 +33,6 @@ public final class TargetSecret {
         or(k.getAccessToken(), "access_token"), or(k.getTokenType(), "token_type"),
         or(k.getExpiresAt(), "expires_at"), or(k.getAudience(), "audience"),
         or(k.getBaseUrl(), "base_url"));
-  }
-
-  public static Map<String, String> labels(ReloadlyCredential credential) {
-    return Map.of(
-        ApiLabels.MANAGED_BY, ApiLabels.MANAGED_BY_VALUE,
-        ApiLabels.CREDENTIAL, credential.getMetadata().getName(),
-        ApiLabels.COMPONENT, COMPONENT);
   }
 
   private static String or(String value, String fallback) {

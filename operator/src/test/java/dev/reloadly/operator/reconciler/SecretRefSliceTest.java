@@ -12,7 +12,6 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
-import dev.reloadly.operator.source.SourceResult;
 import dev.reloadly.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -31,9 +30,9 @@ class SecretRefSliceTest {
 
   @BeforeEach
   void start() {
-    harness = new OperatorHarness(
-        (ns, name, sealed) -> new SourceResult.Failed("Unused", "not in this test", false),
-        Clock.systemUTC()).start();
+    harness = new OperatorHarness(Clock.systemUTC());
+    harness.simulator().allowCredential("id-1", "secret-1").allowCredential("id-2", "secret-2");
+    harness.start();
   }
 
   @AfterEach
@@ -94,7 +93,7 @@ class SecretRefSliceTest {
     assertThat(condition("shop", Conditions.SOURCE_READY).orElseThrow().getMessage())
         .contains("absent");
     assertThat(harness.secret("shop-reloadly")).isNull();
-    assertThat(harness.server().writesTo("/secrets")).isZero();
+    assertThat(harness.server().writesTo("/namespaces/payments/secrets")).isZero();
   }
 
   @Test
@@ -166,10 +165,6 @@ class SecretRefSliceTest {
   }
 
   private Optional<Condition> condition(String name, String type) {
-    ReloadlyCredential credential = harness.credential(name);
-    if (credential == null || credential.getStatus() == null) {
-      return Optional.empty();
-    }
-    return Conditions.find(credential.getStatus().getConditions(), type);
+    return harness.condition(name, type);
   }
 }

@@ -1,50 +1,76 @@
 package dev.reloadly.operator.testing;
 
+import dev.reloadly.operator.OperatorRuntime;
+import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
-import dev.reloadly.operator.events.EventRecorder;
-import dev.reloadly.operator.reconciler.OperatorFactory;
-import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
-import dev.reloadly.operator.source.CredentialSourceReader;
-import dev.reloadly.operator.source.SealedSourceReader;
+import dev.reloadly.operator.simulator.ReloadlySimulator;
+import dev.reloadly.operator.token.HttpReloadlyTokenClient;
+import dev.reloadly.operator.token.ReloadlyTokenClient;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
-/** An embedded API server with the CRD installed and the operator running against it. */
+/**
+ * An embedded API server with the CRD installed, a local Reloadly simulator, and the real operator
+ * runtime running against both.
+ */
 public final class OperatorHarness implements AutoCloseable {
+  public static final String OPERATOR_NAMESPACE = "reloadly-system";
+
   private final EmbeddedApiServer server;
   private final KubernetesClient client;
-  private final SealedSourceReader sealed;
+  private final ReloadlySimulator simulator;
   private final Clock clock;
-  private Operator operator;
+  private UnaryOperator<ReloadlyTokenClient> tokenClientWrapper = UnaryOperator.identity();
+  private OperatorRuntime runtime;
+  private KubernetesClient operatorClient;
 
-  public OperatorHarness(SealedSourceReader sealed, Clock clock) {
+  public OperatorHarness(Clock clock) {
+    this.clock = clock;
     this.server = EmbeddedApiServer.start();
     this.client = server.newClient();
-    this.sealed = sealed;
-    this.clock = clock;
+    this.simulator = new ReloadlySimulator(clock).start();
     server.installCrd(client);
   }
 
-  public OperatorHarness start() {
-    KubernetesClient operatorClient = server.newClient();
-    ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(
-        new CredentialSourceReader(sealed), new EventRecorder(operatorClient, clock), clock);
-    operator = OperatorFactory.create(operatorClient,
-        OperatorConfig.defaults("reloadly-system").withMetricsPort(0), reconciler);
-    operator.start();
+  /** Wraps the operator's token client, e.g. to count or delay requests. */
+  public OperatorHarness wrapTokenClient(UnaryOperator<ReloadlyTokenClient> wrapper) {
+    this.tokenClientWrapper = wrapper;
     return this;
+  }
+
+  public OperatorHarness start() {
+    return start(config());
+  }
+
+  public OperatorHarness start(OperatorConfig config) {
+    operatorClient = server.newClient();
+    runtime = OperatorRuntime.start(operatorClient, config, clock,
+        tokenClientWrapper.apply(new HttpReloadlyTokenClient(simulator.url(), clock)));
+    return this;
+  }
+
+  public OperatorConfig config() {
+    return OperatorConfig.defaults(OPERATOR_NAMESPACE).withMetricsPort(0)
+        .withAuthUrl(simulator.url());
   }
 
   /** Stops the operator, as a crash or a rollout of the operator would. */
   public void stop() {
-    if (operator != null) {
-      operator.stop();
-      operator = null;
+    if (runtime != null) {
+      runtime.close();
+      operatorClient.close();
+      runtime = null;
     }
+  }
+
+  public OperatorRuntime runtime() {
+    return runtime;
   }
 
   public KubernetesClient client() {
@@ -53,6 +79,10 @@ public final class OperatorHarness implements AutoCloseable {
 
   public EmbeddedApiServer server() {
     return server;
+  }
+
+  public ReloadlySimulator simulator() {
+    return simulator;
   }
 
   public ReloadlyCredential credential(String name) {
@@ -64,10 +94,19 @@ public final class OperatorHarness implements AutoCloseable {
     return client.secrets().inNamespace(CredentialFixtures.NAMESPACE).withName(name).get();
   }
 
+  public Optional<Condition> condition(String name, String type) {
+    ReloadlyCredential credential = credential(name);
+    if (credential == null || credential.getStatus() == null) {
+      return Optional.empty();
+    }
+    return Conditions.find(credential.getStatus().getConditions(), type);
+  }
+
   @Override
   public void close() {
     stop();
     client.close();
+    simulator.close();
     server.close();
   }
 }

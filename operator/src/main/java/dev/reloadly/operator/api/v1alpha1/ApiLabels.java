@@ -22,6 +22,8 @@ public final class ApiLabels {
 
   /** Fingerprint of the credential version the target Secret serves. */
   public static final String VERSION = "security.reloadly.dev/version";
+  /** When (RFC 3339) the token in the target Secret was issued. */
+  public static final String TOKEN_ISSUED_AT = "security.reloadly.dev/token-issued-at";
   /** Expiry (RFC 3339) of the token in the target Secret. */
   public static final String TOKEN_EXPIRES_AT = "security.reloadly.dev/token-expires-at";
   /** Set by a person (or `compromise`) with a reason: the current version is compromised. */

@@ -40,6 +40,11 @@ public final class Conditions {
   public static final String REPORTED = "Reported";
   public static final String REPLACED = "Replaced";
   public static final String NO_VALID_VERSION = "NoValidVersion";
+  public static final String INVALID_AUDIENCE = "InvalidAudience";
+  public static final String COMPROMISED_OFFERED = "CompromisedVersionOffered";
+  public static final String STORE_DAMAGED = "StoreDamaged";
+  public static final String TOKEN_VALID = "TokenValid";
+  public static final String TOKEN_WITHDRAWN = "TokenWithdrawn";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

@@ -1,0 +1,53 @@
+package dev.reloadly.operator.lifecycle;
+
+import dev.reloadly.operator.token.Backoff;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * When a version may be tested again: exponential backoff with jitter after transient failures,
+ * a long pause after Reloadly rejected it. In memory: a restart costs at most one extra request.
+ */
+public final class ValidationBackoff {
+  /** A rejected credential is retried this late, in case it was activated in the portal since. */
+  static final Duration AFTER_REJECTION = Duration.ofHours(1);
+
+  private final Backoff backoff;
+  private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
+
+  public ValidationBackoff(Backoff backoff) {
+    this.backoff = backoff;
+  }
+
+  public boolean mayTry(String fingerprint, Instant now) {
+    Attempts a = attempts.get(fingerprint);
+    return a == null || !now.isBefore(a.nextTry());
+  }
+
+  public Optional<Instant> nextTry(String fingerprint) {
+    return Optional.ofNullable(attempts.get(fingerprint)).map(Attempts::nextTry);
+  }
+
+  public Instant failed(String fingerprint, Instant now, Duration serverDelay) {
+    Attempts previous = attempts.get(fingerprint);
+    int count = previous == null ? 0 : previous.count() + 1;
+    Instant next = now.plus(backoff.delay(count, serverDelay));
+    attempts.put(fingerprint, new Attempts(count, next));
+    return next;
+  }
+
+  public Instant rejected(String fingerprint, Instant now) {
+    Instant next = now.plus(AFTER_REJECTION);
+    attempts.put(fingerprint, new Attempts(0, next));
+    return next;
+  }
+
+  public void succeeded(String fingerprint) {
+    attempts.remove(fingerprint);
+  }
+
+  private record Attempts(int count, Instant nextTry) {}
+}

@@ -1,0 +1,66 @@
+package dev.reloadly.operator.reconciler;
+
+import static dev.reloadly.operator.api.v1alpha1.Conditions.ROTATION_DUE;
+import static dev.reloadly.operator.api.v1alpha1.Conditions.ROTATION_OVERDUE;
+
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
+import dev.reloadly.operator.api.v1alpha1.IncidentStatus;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
+import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.lifecycle.CredentialVersion;
+import dev.reloadly.operator.lifecycle.RotationSchedule;
+import dev.reloadly.operator.lifecycle.VersionLedger;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Renders the version ledger and the rotation schedule into status, and their due moments. */
+final class StatusViews {
+  private StatusViews() {}
+
+  static void versions(ReloadlyCredentialStatus status, VersionLedger ledger,
+      CredentialPolicy policy, StatusDraft draft, Instant now, Requeue requeue) {
+    status.setVersions(ledger.versions().stream().map(v -> new CredentialVersionStatus(
+        v.fingerprint(), v.state().wireName(), text(v.createdAt()), text(v.validatedAt()),
+        text(v.supersededAt()))).toList());
+    status.setIncidents(ledger.incidents().stream().map(i -> {
+      IncidentStatus s = new IncidentStatus(text(i.reportedAt()), i.reason(), i.fingerprint(),
+          i.removed());
+      s.setResolvedAt(text(i.resolvedAt()));
+      return s;
+    }).toList());
+    ledger.nextRetirement(policy.gracePeriod()).ifPresent(requeue::at);
+
+    Optional<CredentialVersion> current = ledger.current();
+    if (current.isEmpty()) {
+      status.setNextRotationAt(null);
+      return;
+    }
+    RotationSchedule schedule = policy.rotation();
+    CredentialVersion version = current.get();
+    status.setNextRotationAt(text(schedule.dueAt(version)));
+    if (schedule.isDue(version, now)) {
+      draft.condition(ROTATION_DUE, true, Conditions.DUE, "version " + version.fingerprint()
+          + " is due for rotation (created " + version.createdAt() + "): create a new client"
+          + " secret in the Reloadly portal and update the source before "
+          + schedule.overdueAt(version));
+    } else {
+      draft.condition(ROTATION_DUE, false, Conditions.NOT_DUE,
+          "rotation is due at " + schedule.dueAt(version));
+    }
+    if (schedule.isOverdue(version, now)) {
+      draft.condition(ROTATION_OVERDUE, true, Conditions.OVERDUE, "version "
+          + version.fingerprint() + " is older than maxAge (guideline C5: 90 days or less)");
+    } else {
+      draft.condition(ROTATION_OVERDUE, false, Conditions.NOT_DUE,
+          "maxAge is reached at " + schedule.overdueAt(version));
+    }
+    if (!schedule.isOverdue(version, now)) {
+      requeue.at(schedule.nextChange(version, now));
+    }
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.reloadly.operator.store;
+
+import dev.reloadly.operator.crypto.EncryptedValue;
+import dev.reloadly.operator.crypto.EnvelopeCipher;
+import dev.reloadly.operator.crypto.KekRing;
+import dev.reloadly.operator.crypto.StoreAad;
+import dev.reloadly.operator.lifecycle.LedgerJson;
+import dev.reloadly.operator.lifecycle.VersionLedger;
+import dev.reloadly.operator.source.CredentialMaterial;
+import dev.reloadly.operator.source.SecretBytes;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The content of a credential's store Secret: the version ledger (no secrets) and each live
+ * version's client ID and secret, envelope-encrypted with associated data binding namespace,
+ * name, uid, version and field. Pure: no Kubernetes I/O.
+ */
+public final class StoredVersions {
+  public static final String COMPONENT = "store";
+  static final String LEDGER = "ledger.json";
+  static final String CLIENT_ID = "client-id";
+  static final String CLIENT_SECRET = "client-secret";
+
+  private final VersionLedger ledger;
+  private final Map<String, String> values;
+
+  private StoredVersions(VersionLedger ledger, Map<String, String> values) {
+    this.ledger = ledger;
+    this.values = Map.copyOf(values);
+  }
+
+  public static StoredVersions empty() {
+    return new StoredVersions(VersionLedger.empty(), Map.of());
+  }
+
+  /** Reads the Secret's data map; a damaged ledger throws IllegalArgumentException. */
+  public static StoredVersions parse(Map<String, String> data) {
+    if (data == null || !data.containsKey(LEDGER)) {
+      return empty();
+    }
+    String json = new String(Base64.getDecoder().decode(data.get(LEDGER)), StandardCharsets.UTF_8);
+    Map<String, String> values = new HashMap<>(data);
+    values.remove(LEDGER);
+    return new StoredVersions(LedgerJson.read(json), values);
+  }
+
+  public static String secretName(String credentialName) {
+    return credentialName + "-reloadly-store";
+  }
+
+  public VersionLedger ledger() {
+    return ledger;
+  }
+
+  /** The Secret data map: the ledger plus the values of the versions the ledger still keeps. */
+  public Map<String, String> toData() {
+    Map<String, String> data = new HashMap<>();
+    data.put(LEDGER, Base64.getEncoder().encodeToString(LedgerJson.write(ledger).getBytes(StandardCharsets.UTF_8)));
+    List<String> live = ledger.fingerprintsWithValues();
+    values.forEach((key, value) -> {
+      if (live.stream().anyMatch(fp -> key.startsWith(prefix(fp)))) {
+        data.put(key, value);
+      }
+    });
+    return data;
+  }
+
+  public StoredVersions withLedger(VersionLedger next) {
+    return new StoredVersions(next, values);
+  }
+
+  public boolean hasValue(String fingerprint) {
+    return values.containsKey(key(fingerprint, CLIENT_SECRET));
+  }
+
+  /** Adds the encrypted value of a version, each field under its own data key. */
+  public StoredVersions withValue(String fingerprint, CredentialMaterial material, Crypto crypto) {
+    Binding binding = crypto.binding();
+    EnvelopeCipher cipher = crypto.cipher();
+    KekRing keks = crypto.keks();
+    Map<String, String> next = new HashMap<>(values);
+    next.put(key(fingerprint, CLIENT_ID), encrypt(material.clientId(), binding, fingerprint,
+        CLIENT_ID, cipher, keks));
+    next.put(key(fingerprint, CLIENT_SECRET), encrypt(material.clientSecret(), binding,
+        fingerprint, CLIENT_SECRET, cipher, keks));
+    return new StoredVersions(ledger, next);
+  }
+
+  /** Decrypts a version; empty when the store does not hold it. */
+  public Optional<CredentialMaterial> open(String fingerprint, Crypto crypto) {
+    Binding binding = crypto.binding();
+    EnvelopeCipher cipher = crypto.cipher();
+    KekRing keks = crypto.keks();
+    String id = values.get(key(fingerprint, CLIENT_ID));
+    String secret = values.get(key(fingerprint, CLIENT_SECRET));
+    if (id == null || secret == null) {
+      return Optional.empty();
+    }
+    char[] clientId = decrypt(id, binding, fingerprint, CLIENT_ID, cipher, keks);
+    return Optional.of(new CredentialMaterial(clientId,
+        decrypt(secret, binding, fingerprint, CLIENT_SECRET, cipher, keks)));
+  }
+
+  /** Re-wraps every value under the active KEK; unchanged values stay byte-identical. */
+  public StoredVersions rewrapped(Crypto crypto) {
+    Binding binding = crypto.binding();
+    Map<String, String> next = new HashMap<>();
+    values.forEach((key, value) -> {
+      String fingerprint = fingerprintOf(key);
+      String field = key.substring(key.lastIndexOf('.') + 1);
+      next.put(key, crypto.cipher().rewrap(EncryptedValue.parse(value),
+          StoreAad.of(binding.namespace(), binding.name(), binding.uid(), fingerprint, field),
+          crypto.keks()).encode());
+    });
+    return new StoredVersions(ledger, next);
+  }
+
+  /** KEK ids the stored values are wrapped under. */
+  public java.util.Set<String> kekIds() {
+    return values.values().stream().map(EncryptedValue::kekIdOf)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** The credential a store belongs to, bound into every value's associated data. */
+  public record Binding(String namespace, String name, String uid) {}
+
+  /** What encrypting and decrypting one credential's values needs. */
+  public record Crypto(Binding binding, EnvelopeCipher cipher, KekRing keks) {}
+
+  private String fingerprintOf(String key) {
+    return ledger.versions().stream().map(v -> v.fingerprint())
+        .filter(fp -> key.startsWith(prefix(fp))).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("store key " + key
+            + " belongs to no version in the ledger"));
+  }
+
+  private static String encrypt(char[] value, Binding b, String fingerprint, String field,
+      EnvelopeCipher cipher, KekRing keks) {
+    byte[] plain = SecretBytes.charsToUtf8(value);
+    try {
+      return cipher.encrypt(plain, StoreAad.of(b.namespace(), b.name(), b.uid(), fingerprint, field),
+          keks).encode();
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  private static char[] decrypt(String value, Binding b, String fingerprint, String field,
+      EnvelopeCipher cipher, KekRing keks) {
+    byte[] plain = cipher.decrypt(EncryptedValue.parse(value),
+        StoreAad.of(b.namespace(), b.name(), b.uid(), fingerprint, field), keks);
+    try {
+      char[] chars = SecretBytes.utf8ToChars(plain);
+      if (chars == null) {
+        throw new IllegalStateException("stored " + field + " of " + fingerprint + " is not UTF-8");
+      }
+      return chars;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /** Data keys may hold only [-._a-zA-Z0-9]: the fingerprint's hex part names the version. */
+  static String prefix(String fingerprint) {
+    return "v-" + fingerprint.substring(fingerprint.indexOf(':') + 1) + ".";
+  }
+
+  static String key(String fingerprint, String field) {
+    return prefix(fingerprint) + field;
+  }
+}
