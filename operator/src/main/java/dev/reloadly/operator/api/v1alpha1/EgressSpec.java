@@ -18,8 +18,9 @@ import java.util.List;
     fieldPath = ".allowlistedIPs")
 public class EgressSpec {
   /** IPv4 CIDR, or a loose IPv6 CIDR; the NAT nodes' addresses are compared by the operator. */
-  static final String CIDR_CEL =
-      "^(([0-9]{1,3}\\\\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])|[0-9a-fA-F:]+:[0-9a-fA-F:]*/[0-9]{1,3})$";
+  static final String CIDR_CEL = "^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\\\.){3}"
+      + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/([0-9]|[12][0-9]|3[0-2])"
+      + "|[0-9a-fA-F:]*:[0-9a-fA-F:]*/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$";
 
   @JsonPropertyDescription("Label selector of the NAT nodes whose stable IPs Reloadly allowlists.")
   private LabelSelector natNodeSelector;
@@ -28,7 +29,8 @@ public class EgressSpec {
   @JsonPropertyDescription(
       "The IPs registered with Reloadly's allowlist, as CIDRs. Drift from the NAT nodes' real"
           + " addresses is reported.")
-  private List<String> allowlistedIPs;
+  // Item length bounds the CEL cost estimate of the matches() rule on a real API server.
+  private List<@Size(max = 43) String> allowlistedIPs;
 
   @Default("NetworkPolicy")
   @JsonPropertyDescription("NetworkPolicy (default) or CiliumEgressGateway.")

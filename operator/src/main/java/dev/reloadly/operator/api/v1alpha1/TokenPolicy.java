@@ -17,7 +17,7 @@ public class TokenPolicy {
   private Boolean enabled;
 
   @Default(DEFAULT_REFRESH_BEFORE)
-  @Pattern("^(([1-9]|[1-9][0-9])%|[0-9]{1,5}d|([0-9]{1,9}(ms|s|m|h))+)$")
+  @Pattern("^(([1-9]|[1-9][0-9])%|[0-9]{1,5}d|([0-9]{1,7}(ms|s|m|h))+)$")
   @Size(max = DurationFormat.MAX_LENGTH)
   @JsonPropertyDescription(
       "How long before expiry a token is refreshed: a percent of its lifetime (33%) or a"
