@@ -44,10 +44,13 @@ public final class StoredVersions {
     if (data == null || !data.containsKey(LEDGER)) {
       return empty();
     }
-    String json = new String(Base64.getDecoder().decode(data.get(LEDGER)), StandardCharsets.UTF_8);
-    Map<String, String> values = new HashMap<>(data);
-    values.remove(LEDGER);
-    return new StoredVersions(LedgerJson.read(json), values);
+    Map<String, String> values = new HashMap<>();
+    data.forEach((key, value) -> {
+      if (!key.equals(LEDGER)) {
+        values.put(key, text(value));
+      }
+    });
+    return new StoredVersions(LedgerJson.read(text(data.get(LEDGER))), values);
   }
 
   public static String secretName(String credentialName) {
@@ -61,11 +64,11 @@ public final class StoredVersions {
   /** The Secret data map: the ledger plus the values of the versions the ledger still keeps. */
   public Map<String, String> toData() {
     Map<String, String> data = new HashMap<>();
-    data.put(LEDGER, Base64.getEncoder().encodeToString(LedgerJson.write(ledger).getBytes(StandardCharsets.UTF_8)));
+    data.put(LEDGER, base64(LedgerJson.write(ledger)));
     List<String> live = ledger.fingerprintsWithValues();
     values.forEach((key, value) -> {
       if (live.stream().anyMatch(fp -> key.startsWith(prefix(fp)))) {
-        data.put(key, value);
+        data.put(key, base64(value));
       }
     });
     return data;
@@ -163,6 +166,19 @@ public final class StoredVersions {
       return chars;
     } finally {
       Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /** Secret data is base64; the values inside are ciphertext and JSON, never clear secrets. */
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String text(String base64) {
+    try {
+      return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("a store entry is not base64");
     }
   }
 

@@ -10,7 +10,13 @@ import dev.reloadly.operator.api.v1alpha1.SealedSource;
 import dev.reloadly.operator.api.v1alpha1.SecretRefSource;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.TargetSpec;
+import dev.reloadly.operator.crypto.Sealer;
+import dev.reloadly.operator.crypto.SealingKey;
+import dev.reloadly.operator.crypto.SealingKeyRing;
+import dev.reloadly.operator.crypto.SealingScope;
+import dev.reloadly.operator.keys.OperatorKeyStore;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +64,16 @@ public final class CredentialFixtures {
 
   public static String unb64(String value) {
     return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+  }
+
+  /** Seals a value for a credential with the operator's published public key. */
+  public static String seal(KubernetesClient client, String name, String field, String value) {
+    String document = client.configMaps().inNamespace(OperatorHarness.OPERATOR_NAMESPACE)
+        .withName(OperatorKeyStore.CONFIG_MAP).get().getData().get(OperatorKeyStore.PUBLIC_KEYS);
+    SealingKey key = SealingKeyRing.parsePublicDocument(document).newest();
+    SealingScope scope = field.equals(SealingScope.CLIENT_ID)
+        ? SealingScope.clientId(NAMESPACE, name) : SealingScope.clientSecret(NAMESPACE, name);
+    return new Sealer().seal(value.getBytes(StandardCharsets.UTF_8), scope, key);
   }
 
   /** A source Secret with the default keys, unlabelled as a user would create it. */
