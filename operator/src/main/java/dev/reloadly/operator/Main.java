@@ -1,7 +1,10 @@
 package dev.reloadly.operator;
 
+import dev.reloadly.operator.cli.CompromiseCommand;
 import dev.reloadly.operator.cli.DemoCommand;
+import dev.reloadly.operator.cli.ResealCommand;
 import dev.reloadly.operator.cli.RunCommand;
+import dev.reloadly.operator.cli.SealCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
-    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, SealCommand.class, ResealCommand.class,
+        CompromiseCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

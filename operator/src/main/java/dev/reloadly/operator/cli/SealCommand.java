@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** `seal`: encrypts one client id or secret, read from stdin, for one credential's sealed source. */
+/** `seal`: encrypts one client id or secret, read from stdin, for a credential's sealed source. */
 @Command(name = "seal", mixinStandardHelpOptions = true,
     description = {"Seal a client id or client secret so it can be committed to Git: only the"
         + " operator can open it, and only for this namespace, credential and field.",
@@ -87,8 +87,8 @@ public final class SealCommand implements Callable<Integer> {
     }
     try {
       // Keys before the value: a wrong --cert or an unreachable cluster fails before anyone types.
-      SealingKeyRing ring = fetch ? fetchPublicKeys(resolveOperatorNamespace(cmd, operatorNamespace))
-          : readCert(cmd);
+      SealingKeyRing ring = fetch
+          ? fetchPublicKeys(resolveOperatorNamespace(cmd, operatorNamespace)) : readCert(cmd);
       byte[] value = readValue(cmd);
       String sealed;
       try {

@@ -1,0 +1,143 @@
+package dev.reloadly.operator.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reloadly.operator.api.v1alpha1.ApiLabels;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.cli.SealCommand.CredentialOptions;
+import dev.reloadly.operator.cli.SealCommand.Failure;
+import dev.reloadly.operator.lifecycle.VersionState;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.PrintWriter;
+import java.net.HttpURLConnection;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** `compromise`: reports a credential's served version as compromised through its annotation. */
+@Command(name = "compromise", mixinStandardHelpOptions = true,
+    description = {"Report that the version a ReloadlyCredential serves is compromised: sets"
+        + " annotation " + ApiLabels.COMPROMISED + " to the reason. The operator withdraws the"
+        + " token and credentials from the target Secret at once and never serves that version"
+        + " again.",
+        "Then rotate the client secret in the Reloadly portal and re-seal it; see"
+            + " " + CompromiseCommand.RUNBOOK + "."})
+public final class CompromiseCommand implements Callable<Integer> {
+  static final String RUNBOOK = "docs/runbooks/compromise.md";
+  // The reason ends up in conditions and Events, which are read one line at a time.
+  private static final int MAX_REASON_CHARS = 1024;
+
+  @Spec CommandSpec spec;
+
+  @Mixin CredentialOptions credential;
+
+  @Option(names = "--reason", required = true, paramLabel = "TEXT",
+      description = "What happened, one line (e.g. \"secret printed in CI log 2024-05-02\")."
+          + " Each distinct reason is one report.")
+  String reason;
+
+  private final Supplier<KubernetesClient> clients;
+
+  public CompromiseCommand() {
+    this(() -> new KubernetesClientBuilder().build());
+  }
+
+  /** For tests: the client to report through. */
+  CompromiseCommand(Supplier<KubernetesClient> clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public Integer call() {
+    CommandLine cmd = spec.commandLine();
+    credential.validate(cmd);
+    String text = validReason(cmd);
+    String where = "ReloadlyCredential " + credential.namespace + "/" + credential.name;
+    PrintWriter out = cmd.getOut();
+    try (KubernetesClient client = clients.get()) {
+      ReloadlyCredential current = client.resources(ReloadlyCredential.class)
+          .inNamespace(credential.namespace).withName(credential.name).get();
+      if (current == null) {
+        throw new Failure(where + " not found");
+      }
+      String previous = Optional.ofNullable(current.getMetadata()).map(ObjectMeta::getAnnotations)
+          .map(a -> a.get(ApiLabels.COMPROMISED)).orElse(null);
+      if (text.equals(previous)) {
+        out.println(where + " is already reported compromised with this reason; nothing changed."
+            + " Runbook: " + RUNBOOK);
+        return 0;
+      }
+      // The operator matches incidents by reason: a reused reason would be silently ignored.
+      if (current.getStatus() != null && current.getStatus().getIncidents().stream()
+          .anyMatch(i -> text.equals(i.getReason()))) {
+        throw new ParameterException(cmd, "an earlier incident of " + where + " has this reason,"
+            + " so the operator would ignore it; give a distinct --reason (add the date)");
+      }
+      patch(client, text);
+      if (!servesAVersion(current)) {
+        // The operator records a report only against a current version, so this one waits.
+        cmd.getErr().println("note: the status shows no current version; the operator applies"
+            + " this report to the next version that becomes current. Remove the annotation if"
+            + " that is not intended.");
+      }
+      out.println(where + ": reported compromised (annotation " + ApiLabels.COMPROMISED
+          + (previous == null ? " set" : " replaced") + ").");
+      out.println("The operator now removes the served version's token and credentials from the"
+          + " target Secret and will never serve that version again.");
+      out.println("Next: rotate the client secret in the Reloadly portal, re-seal it (seal --fetch"
+          + " --namespace " + credential.namespace + " --name " + credential.name
+          + " --field clientSecret -o yaml < new-secret.txt) and follow " + RUNBOOK + ".");
+      out.flush();
+      return 0;
+    } catch (Failure e) {
+      cmd.getErr().println("error: " + e.getMessage());
+      return 1;
+    } catch (KubernetesClientException e) {
+      cmd.getErr().println("error: " + (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND
+          ? where + " not found" : "cannot report " + where + ": " + e.getMessage()));
+      return 1;
+    }
+  }
+
+  private String validReason(CommandLine cmd) {
+    String text = reason.strip();
+    if (text.isEmpty()) {
+      throw new ParameterException(cmd, "--reason is empty: say what happened, e.g. \"secret"
+          + " printed in CI log\"");
+    }
+    if (text.length() > MAX_REASON_CHARS) {
+      throw new ParameterException(cmd, "--reason is longer than " + MAX_REASON_CHARS
+          + " characters");
+    }
+    if (text.chars().anyMatch(Character::isISOControl)) {
+      throw new ParameterException(cmd, "--reason must be one line of text");
+    }
+    return text;
+  }
+
+  private static boolean servesAVersion(ReloadlyCredential credential) {
+    return credential.getStatus() != null && credential.getStatus().getVersions().stream()
+        .anyMatch(v -> VersionState.CURRENT.wireName().equals(v.getState()));
+  }
+
+  /** A JSON merge patch of the one annotation: other annotations and the spec stay untouched. */
+  private void patch(KubernetesClient client, String text) {
+    ObjectNode patch = new ObjectMapper().createObjectNode();
+    patch.putObject("metadata").putObject("annotations").put(ApiLabels.COMPROMISED, text);
+    client.resources(ReloadlyCredential.class).inNamespace(credential.namespace)
+        .withName(credential.name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+  }
+}
