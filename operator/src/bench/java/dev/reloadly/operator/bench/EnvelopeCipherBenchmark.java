@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Envelope encryption of one store value (a 48-byte client secret) under a local KEK. */
+/** Envelope encryption of one store value (a 49-byte client secret) under a local KEK. */
 @State(Scope.Benchmark)
 public class EnvelopeCipherBenchmark {
 

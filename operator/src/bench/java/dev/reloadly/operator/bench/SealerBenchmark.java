@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * HPKE sealing and opening of one 48-byte client secret. The operator opens two sealed values
+ * HPKE sealing and opening of one 49-byte client secret. The operator opens two sealed values
  * (client id and secret) per reconcile of a Git-sourced credential; sealing happens on users' machines.
  */
 @State(Scope.Benchmark)
