@@ -31,9 +31,10 @@ public final class CredentialLifecycle {
   public record Offer(String fingerprint, CredentialMaterial material) {}
 
   /**
+   * @param subject namespace/name of the credential, which keys its validation backoff
    * @param compromisedReason value of the compromised annotation, or null
    */
-  public record Input(StoredVersions stored, Optional<Offer> offer, String compromisedReason,
+  public record Input(String subject, StoredVersions stored, Optional<Offer> offer, String compromisedReason,
       String audience, CredentialPolicy policy, StoredVersions.Crypto crypto, Instant now) {}
 
   /**
@@ -55,11 +56,13 @@ public final class CredentialLifecycle {
 
     boolean compromisedNow = false;
     String reason = in.compromisedReason();
-    if (reason != null && !reason.isBlank() && !ledger.hasIncident(reason)
-        && ledger.current().isPresent()) {
+    if (reason != null && !reason.isBlank() && !ledger.hasIncident(reason)) {
+      compromisedNow = ledger.current().isPresent();
       ledger = ledger.compromise(reason, "the version's token and credentials", in.now());
-      compromisedNow = true;
-      warnings.add(new ConditionUpdate(CREDENTIAL_COMPROMISED, true, Conditions.REPORTED,
+      warnings.add(!compromisedNow ? new ConditionUpdate(CREDENTIAL_COMPROMISED, false,
+          Conditions.REPORTED, "a compromise was reported (" + reason + ") while no version was"
+              + " served; nothing was withdrawn")
+          : new ConditionUpdate(CREDENTIAL_COMPROMISED, true, Conditions.REPORTED,
           "version " + ledger.incidents().get(ledger.incidents().size() - 1).fingerprint()
               + " reported compromised (" + reason + "): withdrawn from the target Secret and"
               + " never served again. Rotate the credential in the Reloadly portal."));
@@ -79,27 +82,29 @@ public final class CredentialLifecycle {
       Optional<CredentialVersion> pending = ledger.pending()
           .filter(p -> p.fingerprint().equals(offer.fingerprint()));
       if (pending.isPresent()) {
-        if (backoff.mayTry(offer.fingerprint(), in.now())) {
+        String attempt = in.subject() + "@" + offer.fingerprint();
+        if (backoff.mayTry(attempt, in.now())) {
           TokenResult result = tokens.requestToken(offer.material().clientId(),
               offer.material().clientSecret(), in.audience());
           if (result instanceof TokenResult.Issued issued) {
-            backoff.succeeded(offer.fingerprint());
+            backoff.succeeded(attempt);
             ledger = ledger.promote(offer.fingerprint(), in.now());
             token = Optional.of(issued);
           } else if (result instanceof TokenResult.Rejected rejected) {
-            retryAt = Optional.of(backoff.rejected(offer.fingerprint(), in.now()));
-            conditions.add(rejection(offer.fingerprint(), rejected, ledger));
+            ConditionUpdate condition = rejection(offer.fingerprint(), rejected, ledger);
+            retryAt = Optional.of(backoff.rejected(attempt, in.now(), condition));
+            conditions.add(condition);
           } else if (result instanceof TokenResult.RetryLater later) {
-            retryAt = Optional.of(backoff.failed(offer.fingerprint(), in.now(), later.after()));
-            conditions.add(new ConditionUpdate(CREDENTIAL_VALID, false,
-                Conditions.VALIDATION_PENDING, "could not test version " + offer.fingerprint()
-                    + " yet (" + later.cause() + "); retrying at " + retryAt.get()));
+            Instant next = backoff.failed(attempt, in.now(), later.after(),
+                at -> new ConditionUpdate(CREDENTIAL_VALID, false, Conditions.VALIDATION_PENDING,
+                    "could not test version " + offer.fingerprint() + " yet (" + later.cause()
+                        + "); retrying at " + at));
+            retryAt = Optional.of(next);
+            conditions.add(backoff.lastFailure(attempt).orElseThrow());
           }
         } else {
-          retryAt = backoff.nextTry(offer.fingerprint());
-          conditions.add(new ConditionUpdate(CREDENTIAL_VALID, false,
-              Conditions.VALIDATION_PENDING, "version " + offer.fingerprint()
-                  + " is waiting to be tested again at " + retryAt.orElse(in.now())));
+          retryAt = backoff.nextTry(attempt);
+          backoff.lastFailure(attempt).ifPresent(conditions::add);
         }
       }
     }

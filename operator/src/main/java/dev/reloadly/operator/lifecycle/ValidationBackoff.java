@@ -31,23 +31,31 @@ public final class ValidationBackoff {
     return Optional.ofNullable(attempts.get(fingerprint)).map(Attempts::nextTry);
   }
 
-  public Instant failed(String fingerprint, Instant now, Duration serverDelay) {
+  /** Records a transient failure and its condition; returns when to try again. */
+  public Instant failed(String fingerprint, Instant now, Duration serverDelay,
+      java.util.function.Function<Instant, ConditionUpdate> condition) {
     Attempts previous = attempts.get(fingerprint);
     int count = previous == null ? 0 : previous.count() + 1;
     Instant next = now.plus(backoff.delay(count, serverDelay));
-    attempts.put(fingerprint, new Attempts(count, next));
+    attempts.put(fingerprint, new Attempts(count, next, condition.apply(next)));
     return next;
   }
 
-  public Instant rejected(String fingerprint, Instant now) {
+  /** Records a rejection and its condition; returns when to try again. */
+  public Instant rejected(String fingerprint, Instant now, ConditionUpdate condition) {
     Instant next = now.plus(AFTER_REJECTION);
-    attempts.put(fingerprint, new Attempts(0, next));
+    attempts.put(fingerprint, new Attempts(0, next, condition));
     return next;
+  }
+
+  /** The condition the last failure produced, repeated while waiting so it does not flap. */
+  public Optional<ConditionUpdate> lastFailure(String fingerprint) {
+    return Optional.ofNullable(attempts.get(fingerprint)).map(Attempts::condition);
   }
 
   public void succeeded(String fingerprint) {
     attempts.remove(fingerprint);
   }
 
-  private record Attempts(int count, Instant nextTry) {}
+  private record Attempts(int count, Instant nextTry, ConditionUpdate condition) {}
 }

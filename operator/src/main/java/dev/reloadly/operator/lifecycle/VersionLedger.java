@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * exactly where it stopped.
  */
 public record VersionLedger(List<CredentialVersion> versions, List<Incident> incidents) {
-  /** Retired versions (and incidents) kept for the record; older ones are dropped. */
+  /** Retired versions kept for the record; older ones are dropped. */
   static final int HISTORY = 5;
 
   public VersionLedger {
@@ -110,9 +110,12 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
             : v)
         .toList();
     List<Incident> nextIncidents = new ArrayList<>(incidents);
-    nextIncidents.add(new Incident(now, reason, fingerprint, removed, null));
-    return new VersionLedger(next, nextIncidents.subList(
-        Math.max(0, nextIncidents.size() - HISTORY), nextIncidents.size()));
+    // With nothing served, the report is recorded (and closed) so it never lands on the next
+    // version to be promoted; every report is kept so a leftover annotation never fires again.
+    nextIncidents.add(fingerprint == null
+        ? new Incident(now, reason, null, "nothing: no version was being served", now)
+        : new Incident(now, reason, fingerprint, removed, null));
+    return new VersionLedger(next, nextIncidents);
   }
 
   /** Previous versions whose grace period has ended become retired. */

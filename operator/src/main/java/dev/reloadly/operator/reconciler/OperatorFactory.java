@@ -19,6 +19,9 @@ public final class OperatorFactory {
         .withStopOnInformerErrorDuringStartup(true)
         .withCacheSyncTimeout(java.time.Duration.ofMinutes(2)));
     operator.register(reconciler, c -> {
+      // Generation alone would hide the annotation signals; the filter keeps status-only updates
+      // out instead.
+      c.withGenerationAware(false).withOnUpdateFilter(new SpecOrSignalChanged());
       if (config.watchNamespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {

@@ -60,6 +60,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final TargetServing serving;
   private final Supplier<OperatorKeys> keys;
   private final EventRecorder events;
+  private final StatusWriter statusWriter;
   private final Clock clock;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
@@ -71,6 +72,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     this.serving = serving;
     this.keys = keys;
     this.events = events;
+    this.statusWriter = new StatusWriter(events.client());
     this.clock = clock;
   }
 
@@ -155,6 +157,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
               m.clientSecret()), m));
       StoredVersions.Crypto crypto = owned.crypto(keys.keks());
       CredentialLifecycle.Outcome outcome = lifecycle.advance(new CredentialLifecycle.Input(
+          key(credential.getMetadata().getNamespace(), credential.getMetadata().getName()),
           stored, offer, annotation(credential, ApiLabels.COMPROMISED),
           credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment()), policy, crypto, now));
       outcome.conditions().forEach(status::apply);
@@ -181,8 +184,10 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   public ErrorStatusUpdateControl<ReloadlyCredential> updateErrorStatus(
       ReloadlyCredential credential, Context<ReloadlyCredential> context, Exception e) {
     // Only the type goes into logs: messages of client exceptions can echo a request body.
-    LOG.warn("reconcile of {}/{} failed: {}", credential.getMetadata().getNamespace(),
-        credential.getMetadata().getName(), e.getClass().getSimpleName());
+    // Where it failed helps; the message could echo a server's body, so it stays at debug.
+    LOG.warn("reconcile of {}/{} failed: {} at {}", credential.getMetadata().getNamespace(),
+        credential.getMetadata().getName(), e.getClass().getSimpleName(),
+        e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
     LOG.debug("reconcile failure detail", e);
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
@@ -190,13 +195,10 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
       StatusDraft status, Requeue requeue) {
     recordTransitions(credential, status);
-    UpdateControl<ReloadlyCredential> control;
     if (status.changed()) {
-      credential.setStatus(status.status());
-      control = UpdateControl.patchStatus(credential);
-    } else {
-      control = UpdateControl.noUpdate();
+      statusWriter.write(credential, status.status());
     }
+    UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);
     return control;
   }

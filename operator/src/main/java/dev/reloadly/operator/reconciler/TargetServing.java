@@ -7,6 +7,7 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.lifecycle.ConditionUpdate;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import dev.reloadly.operator.lifecycle.CredentialVersion;
@@ -128,21 +129,20 @@ public final class TargetServing {
           backoff.succeeded(backoffKey);
           fresh = Optional.of(issued);
         } else if (result instanceof TokenResult.Rejected rejected) {
-          r.requeue().at(backoff.rejected(backoffKey, r.now()));
-          r.status().condition(Conditions.CREDENTIAL_VALID, false,
-              Conditions.INVALID_CREDENTIALS, "Reloadly now rejects current version " + fingerprint
-                  + " (" + rejected.errorCode() + "): was it revoked in the portal?");
-          r.status().condition(TOKEN_READY, false, Conditions.TOKEN_REQUEST_FAILED,
-              "token request rejected (" + rejected.errorCode() + ")");
+          r.requeue().at(backoff.rejected(backoffKey, r.now(), new ConditionUpdate(TOKEN_READY,
+              false, Conditions.TOKEN_REQUEST_FAILED, "Reloadly now rejects current version "
+                  + fingerprint + " (" + rejected.errorCode() + "): was it revoked in the portal?")));
         } else if (result instanceof TokenResult.RetryLater later) {
-          Instant retry = backoff.failed(backoffKey, r.now(), later.after());
-          r.requeue().at(retry);
-          r.status().condition(TOKEN_READY, served.filter(s -> s.expiresAt().isAfter(r.now())).isPresent(),
-              Conditions.TOKEN_REQUEST_FAILED, "token request failed (" + later.cause()
-                  + "); retrying at " + retry);
+          boolean stillValid = served.filter(s -> s.expiresAt().isAfter(r.now())).isPresent();
+          r.requeue().at(backoff.failed(backoffKey, r.now(), later.after(),
+              at -> new ConditionUpdate(TOKEN_READY, stillValid, Conditions.TOKEN_REQUEST_FAILED,
+                  "token request failed (" + later.cause() + "); retrying at " + at)));
         }
       } else {
         backoff.nextTry(backoffKey).ifPresent(r.requeue()::at);
+      }
+      if (fresh.isEmpty()) {
+        backoff.lastFailure(backoffKey).ifPresent(r.status()::apply);
       }
     }
     if (fresh.isPresent()) {

@@ -83,6 +83,17 @@ class VersionLedgerTest {
   }
 
   @Test
+  void reportWithNothingServedIsClosedAndNeverHitsTheNextVersion() {
+    VersionLedger ledger = VersionLedger.empty().offer("a", T0)
+        .compromise("early report", "access_token", T0.plusSeconds(1));
+    assertThat(ledger.hasIncident("early report")).isTrue();
+    assertThat(ledger.incidents()).singleElement()
+        .satisfies(i -> assertThat(i.resolvedAt()).isNotNull());
+    VersionLedger promoted = ledger.promote("a", T0.plusSeconds(2));
+    assertThat(promoted.current()).map(CredentialVersion::fingerprint).contains("a");
+  }
+
+  @Test
   void jsonRoundTripKeepsEverything() {
     VersionLedger ledger = VersionLedger.empty().offer("a", T0).promote("a", T0)
         .compromise("r", "access_token", T0.plusSeconds(1)).offer("b", T0.plusSeconds(2));
