@@ -1,19 +1,25 @@
 package dev.reloadly.operator.demo;
 
 import dev.reloadly.operator.OperatorRuntime;
+import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.SealingKeyRing;
+import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.simulator.ReloadlySimulator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,15 +29,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
- * Runs the operator's main job without a cluster: an embedded API server, the committed CRD and
- * samples, the real operator, and a table of what happened.
+ * Runs the operator's main job without a cluster: an embedded API server, a local Reloadly
+ * simulator, the committed CRD and samples, the real operator, then a rotation; prints what
+ * happened (versions and token expiries, never a secret or a token).
  */
 public final class DemoRunner {
   /** Every file in samples/, in the order the demo applies them (a test keeps this complete). */
-  public static final List<String> SAMPLES = List.of("sandbox-secretref.yaml");
+  public static final List<String> SAMPLES = List.of("sandbox-secretref.yaml", "live-sealed.yaml");
   public static final String NAMESPACE = "payments";
+  static final String DEMO_KEYS = "demo/demo-sealing-keys.json";
+  /** The placeholder credentials of the samples, which the simulator accepts. */
+  static final Map<String, String> SAMPLE_CREDENTIALS = Map.of(
+      "sandbox-demo-client-id", "sandbox-demo-client-secret",
+      "live-demo-client-id", "live-demo-client-secret");
+  static final String ROTATED = "airtime-sandbox";
 
   private final PrintStream out;
   private final Duration timeout;
@@ -41,15 +55,24 @@ public final class DemoRunner {
     this.timeout = timeout;
   }
 
-  /** Returns 0 when every sample credential converged to Ready=True. */
+  /** Returns 0 when every sample converged and the rotation was served. */
   public int run() throws InterruptedException {
     out.println("reloadly-credential-operator demo");
     out.println("Running against an EMBEDDED Kubernetes API server (the Fabric8 mock server in CRUD"
-        + " mode, inside this process). No real cluster is touched.");
+        + " mode) and a LOCAL Reloadly simulator, both inside this process. No real cluster and no"
+        + " real Reloadly endpoint is touched.");
+    Clock clock = Clock.systemUTC();
     try (EmbeddedApiServer server = EmbeddedApiServer.start();
-        KubernetesClient client = server.newClient()) {
+        KubernetesClient client = server.newClient();
+        ReloadlySimulator reloadly = new ReloadlySimulator(clock).start()) {
+      SAMPLE_CREDENTIALS.forEach(reloadly::allowCredential);
       server.installCrd(client);
-      out.println("- installed CRD " + ReloadlyCredential.CRD_NAME + " from crds/");
+      step("installed CRD " + ReloadlyCredential.CRD_NAME + " from crds/");
+      OperatorConfig config = OperatorConfig.defaults(OperatorConfig.DEFAULT_NAMESPACE)
+          .withMetricsPort(0).withAuthUrl(reloadly.url());
+      new OperatorKeyStore(client, config.namespace(), clock, new SecureRandom())
+          .seed(demoSealingKeys());
+      step("seeded the operator's keys with the demo sealing key of samples/keys/");
       client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
           .build()).create();
       List<String> names = new ArrayList<>();
@@ -59,37 +82,71 @@ public final class DemoRunner {
             names.add(item.getMetadata().getName());
           }
         }
-        out.println("- applied samples/" + sample);
+        step("applied samples/" + sample);
       }
-      OperatorConfig config = OperatorConfig.defaults("reloadly-system").withMetricsPort(0);
       try (KubernetesClient operatorClient = server.newClient();
-          OperatorRuntime runtime = OperatorRuntime.start(operatorClient, config, Clock.systemUTC())) {
-        out.println("- operator started; waiting up to " + timeout.toSeconds() + "s for convergence");
-        boolean converged = awaitConvergence(client, names);
-        List<ReloadlyCredential> credentials = names.stream()
-            .map(n -> client.resources(ReloadlyCredential.class).inNamespace(NAMESPACE)
-                .withName(n).get())
-            .toList();
+          OperatorRuntime runtime = OperatorRuntime.start(operatorClient, config, clock)) {
+        step("operator started; waiting up to " + timeout.toSeconds() + "s for convergence");
+        boolean converged = await(() -> names.stream().allMatch(n -> isReady(get(client, n))));
         out.println();
-        out.print(DemoTable.render(credentials));
+        out.print(DemoTable.render(names.stream().map(n -> get(client, n)).toList(),
+            name -> servedVersion(client, name)));
         out.println();
         if (!converged) {
-          out.println("NOT CONVERGED: " + DemoTable.notReady(credentials));
+          out.println("NOT CONVERGED: " + DemoTable.notReady(
+              names.stream().map(n -> get(client, n)).toList()));
           return 1;
         }
-        out.println("All " + names.size() + " credential(s) converged.");
-        return 0;
+        return rotate(client, reloadly);
       }
     }
   }
 
-  private boolean awaitConvergence(KubernetesClient client, List<String> names)
+  /** Rotates the sandbox sample as a person would: new secret in the portal, then the source. */
+  private int rotate(KubernetesClient client, ReloadlySimulator reloadly)
       throws InterruptedException {
+    String before = servedVersion(client, ROTATED);
+    String expiryBefore = get(client, ROTATED).getStatus().getTokenExpiresAt();
+    step("rotating " + ROTATED + ": a new client secret is issued in the (simulated) portal and"
+        + " the source Secret is updated");
+    reloadly.rotateCredential("sandbox-demo-client-id", "sandbox-demo-client-secret-2");
+    Secret source = client.secrets().inNamespace(NAMESPACE).withName("reloadly-sandbox-source").get();
+    Map<String, String> data = new HashMap<>(source.getData());
+    data.put("client_secret", base64("sandbox-demo-client-secret-2"));
+    client.resource(new SecretBuilder(source).withData(data).build()).update();
+    boolean rotated = await(() -> {
+      String now = servedVersion(client, ROTATED);
+      return now != null && !now.equals(before) && isReady(get(client, ROTATED));
+    });
+    ReloadlyCredential credential = get(client, ROTATED);
+    out.println();
+    out.println("Rotation of " + ROTATED + ":");
+    out.println("  served version   " + DemoTable.shortVersion(before) + " -> "
+        + DemoTable.shortVersion(servedVersion(client, ROTATED)));
+    out.println("  token expires    " + expiryBefore + " -> "
+        + credential.getStatus().getTokenExpiresAt());
+    credential.getStatus().getVersions().forEach(v -> out.println("  version " + DemoTable
+        .shortVersion(v.getFingerprint()) + "  " + v.getState()));
+    credential.getStatus().getConditions().forEach(c -> out.println("  " + c.getType() + "="
+        + c.getStatus() + " (" + c.getReason() + ")"));
+    out.println();
+    if (!rotated) {
+      out.println("NOT ROTATED: the new version was not served in time");
+      return 1;
+    }
+    out.println("All credentials converged and the rotation was served. Secrets and tokens"
+        + " appear only in the target Secrets, never in this output.");
+    return 0;
+  }
+
+  private void step(String message) {
+    out.println("- " + message);
+  }
+
+  private boolean await(java.util.function.BooleanSupplier condition) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
-      boolean all = names.stream().allMatch(n -> isReady(client.resources(ReloadlyCredential.class)
-          .inNamespace(NAMESPACE).withName(n).get()));
-      if (all) {
+      if (condition.getAsBoolean()) {
         return true;
       }
       Thread.sleep(200);
@@ -97,10 +154,34 @@ public final class DemoRunner {
     return false;
   }
 
+  private static ReloadlyCredential get(KubernetesClient client, String name) {
+    return client.resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static String servedVersion(KubernetesClient client, String name) {
+    ReloadlyCredential credential = get(client, name);
+    if (credential == null || credential.getStatus() == null
+        || credential.getStatus().getTargetSecretName() == null) {
+      return null;
+    }
+    Secret target = client.secrets().inNamespace(NAMESPACE)
+        .withName(credential.getStatus().getTargetSecretName()).get();
+    return Optional.ofNullable(target).map(t -> t.getMetadata().getAnnotations())
+        .map(a -> a.get(ApiLabels.VERSION)).orElse(null);
+  }
+
   static boolean isReady(ReloadlyCredential credential) {
     return credential != null && credential.getStatus() != null
         && Conditions.find(credential.getStatus().getConditions(), Conditions.READY)
             .map(Condition::getStatus).map(Conditions.TRUE::equals).orElse(false);
+  }
+
+  private static SealingKeyRing demoSealingKeys() {
+    try (InputStream in = EmbeddedApiServer.resource(DEMO_KEYS)) {
+      return SealingKeyRing.parseSecret(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static List<HasMetadata> apply(KubernetesClient client, String sample) {
@@ -126,9 +207,12 @@ public final class DemoRunner {
       return;
     }
     Map<String, String> data = new HashMap<>(Optional.ofNullable(secret.getData()).orElse(Map.of()));
-    secret.getStringData().forEach((k, v) -> data.put(k,
-        Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    secret.getStringData().forEach((k, v) -> data.put(k, base64(v)));
     secret.setData(data);
     secret.setStringData(null);
+  }
+
+  private static String base64(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 }

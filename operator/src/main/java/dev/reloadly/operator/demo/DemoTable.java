@@ -10,11 +10,13 @@ import java.util.stream.Collectors;
 
 /** Renders credentials as a fixed-width table a person reads at a glance. */
 final class DemoTable {
-  private static final String[] HEADERS = {"CREDENTIAL", "PRODUCT", "ENV", "READY", "REASON", "TARGET"};
+  private static final String[] HEADERS =
+      {"CREDENTIAL", "PRODUCT", "ENV", "READY", "REASON", "VERSION", "TOKEN EXPIRES", "TARGET"};
 
   private DemoTable() {}
 
-  static String render(List<ReloadlyCredential> credentials) {
+  static String render(List<ReloadlyCredential> credentials,
+      java.util.function.Function<String, String> servedVersion) {
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADERS);
     for (ReloadlyCredential c : credentials) {
@@ -25,6 +27,9 @@ final class DemoTable {
           c.getSpec().getEnvironment() == null ? "-" : c.getSpec().getEnvironment().wireName(),
           ready.map(Condition::getStatus).orElse("Unknown"),
           ready.map(Condition::getReason).orElse("-"),
+          shortVersion(servedVersion.apply(c.getMetadata().getName())),
+          c.getStatus() == null || c.getStatus().getTokenExpiresAt() == null ? "-"
+              : c.getStatus().getTokenExpiresAt(),
           c.getStatus() == null || c.getStatus().getTargetSecretName() == null ? "-"
               : c.getStatus().getTargetSecretName()});
     }
@@ -42,6 +47,15 @@ final class DemoTable {
       sb.append(System.lineSeparator());
     }
     return sb.toString();
+  }
+
+  /** The first hex digits of a fingerprint: enough to tell versions apart at a glance. */
+  static String shortVersion(String fingerprint) {
+    if (fingerprint == null) {
+      return "-";
+    }
+    String hex = fingerprint.substring(fingerprint.indexOf(':') + 1);
+    return hex.substring(0, Math.min(12, hex.length()));
   }
 
   static String notReady(List<ReloadlyCredential> credentials) {

@@ -79,10 +79,25 @@ public final class OperatorKeyStore {
     publish(keys.sealing());
   }
 
+  /**
+   * Creates the key Secret with a given sealing ring (and fresh KEK and fingerprint keys) unless
+   * one exists. The demo uses it so the committed samples, sealed with its published demo key,
+   * open; a real cluster never needs it.
+   */
+  public void seed(SealingKeyRing sealing) {
+    if (client.secrets().inNamespace(namespace).withName(SECRET).get() == null) {
+      create(sealing);
+    }
+  }
+
   private Secret create() {
+    return create(SealingKeyRing.generate(clock.instant(), random));
+  }
+
+  private Secret create(SealingKeyRing sealing) {
     byte[] fingerprintKey = CredentialFingerprinter.generateKey(random);
     Map<String, String> data = Map.of(
-        SEALING, encode(SealingKeyRing.generate(clock.instant(), random).toSecretBytes()),
+        SEALING, encode(sealing.toSecretBytes()),
         KEKS, encode(KekRing.generate(clock.instant(), random).toSecretBytes()),
         FINGERPRINT, encode(fingerprintKey));
     try {
