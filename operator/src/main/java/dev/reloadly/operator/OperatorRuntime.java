@@ -8,6 +8,7 @@ import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
+import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.metrics.MetricsServer;
 import dev.reloadly.operator.reconciler.OperatorFactory;
 import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
@@ -89,7 +90,7 @@ public final class OperatorRuntime implements AutoCloseable {
             () -> keys.get().sealing())),
         new CredentialLifecycle(tokens, new ValidationBackoff(Backoff.defaults())),
         new TargetServing(tokens, new ValidationBackoff(Backoff.defaults())),
-        keys, new EventRecorder(client, clock), clock);
+        keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
     Operator operator = OperatorFactory.create(client, config, reconciler);
     operator.start();
 

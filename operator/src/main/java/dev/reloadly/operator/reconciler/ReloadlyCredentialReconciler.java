@@ -11,6 +11,7 @@ import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.OperatorKeys;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.source.CredentialSourceReader;
 import dev.reloadly.operator.source.SourceResult;
@@ -61,18 +62,21 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final Supplier<OperatorKeys> keys;
   private final EventRecorder events;
   private final StatusWriter statusWriter;
+  private final CredentialMetrics metrics;
   private final Clock clock;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
 
   public ReloadlyCredentialReconciler(CredentialSourceReader sources, CredentialLifecycle lifecycle,
-      TargetServing serving, Supplier<OperatorKeys> keys, EventRecorder events, Clock clock) {
+      TargetServing serving, Supplier<OperatorKeys> keys, EventRecorder events,
+      CredentialMetrics metrics, Clock clock) {
     this.sources = sources;
     this.lifecycle = lifecycle;
     this.serving = serving;
     this.keys = keys;
     this.events = events;
     this.statusWriter = new StatusWriter(events.client());
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -195,6 +199,13 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
       StatusDraft status, Requeue requeue) {
     recordTransitions(credential, status);
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = status.status().getConditions();
+    metrics.observe(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
+        new CredentialMetrics.Observation(Conditions.isTrue(conditions, READY),
+            Conditions.isTrue(conditions, Conditions.ROTATION_DUE),
+            Conditions.isTrue(conditions, Conditions.ROTATION_OVERDUE),
+            status.status().getSealingKey() != null
+                && Boolean.FALSE.equals(status.status().getSealingKey().getNewest())));
     if (status.changed()) {
       statusWriter.write(credential, status.status());
     }

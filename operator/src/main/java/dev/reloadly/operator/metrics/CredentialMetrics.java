@@ -1,0 +1,47 @@
+package dev.reloadly.operator.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Per-credential gauges an alert can fire on: ready, rotation due and overdue, sealed with an old
+ * sealing key. Values are 0 or 1; tags are namespace and credential name, never a secret.
+ */
+public final class CredentialMetrics {
+  public static final String READY = "reloadly.credential.ready";
+  public static final String ROTATION_DUE = "reloadly.credential.rotation.due";
+  public static final String ROTATION_OVERDUE = "reloadly.credential.rotation.overdue";
+  public static final String OLD_SEALING_KEY = "reloadly.credential.sealing.key.old";
+
+  private final MeterRegistry registry;
+  private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+
+  public CredentialMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** What one reconcile observed about a credential. */
+  public record Observation(boolean ready, boolean rotationDue, boolean rotationOverdue,
+      boolean oldSealingKey) {}
+
+  public void observe(String namespace, String name, Observation o) {
+    set(READY, namespace, name, o.ready());
+    set(ROTATION_DUE, namespace, name, o.rotationDue());
+    set(ROTATION_OVERDUE, namespace, name, o.rotationOverdue());
+    set(OLD_SEALING_KEY, namespace, name, o.oldSealingKey());
+  }
+
+  private void set(String metric, String namespace, String name, boolean value) {
+    gauges.computeIfAbsent(metric + "|" + namespace + "|" + name, key -> {
+      AtomicInteger holder = new AtomicInteger();
+      Gauge.builder(metric, holder, AtomicInteger::get)
+          .tags(Tags.of("namespace", namespace, "credential", name))
+          .register(registry);
+      return holder;
+    }).set(value ? 1 : 0);
+  }
+}
