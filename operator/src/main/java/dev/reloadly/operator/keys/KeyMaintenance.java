@@ -77,10 +77,18 @@ public final class KeyMaintenance {
 
   /** Starts a KEK rotation now (on demand). */
   public void rotateKekNow() {
+    rotateKekOnly();
+    rewrapAndRetire(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Makes a new KEK active, stored and handed to reconciles, without re-wrapping anything: the
+   * first half of {@link #rotateKekNow()}, so tests can stop a rotation half-way.
+   */
+  void rotateKekOnly() {
     OperatorKeys keys = holder.get();
     rotate(new OperatorKeys(keys.sealing(), keys.keks().rotated(clock.instant(), random),
         keys.fingerprinter()), keys);
-    rewrapAndRetire(Integer.MAX_VALUE);
   }
 
   private void rotate(OperatorKeys next, OperatorKeys previous) {

@@ -1,0 +1,270 @@
+package dev.reloadly.operator.keys;
+
+import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
+import static dev.reloadly.operator.testing.CredentialFixtures.b64;
+import static dev.reloadly.operator.testing.CredentialFixtures.seal;
+import static dev.reloadly.operator.testing.CredentialFixtures.sealedCredential;
+import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
+import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
+import static dev.reloadly.operator.testing.CredentialFixtures.unb64;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import dev.reloadly.operator.api.v1alpha1.ApiLabels;
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.SealingKeyStatus;
+import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.EncryptedValue;
+import dev.reloadly.operator.crypto.EnvelopeCipher;
+import dev.reloadly.operator.crypto.KekRing;
+import dev.reloadly.operator.crypto.SealingKey;
+import dev.reloadly.operator.crypto.SealingKeyRing;
+import dev.reloadly.operator.crypto.SealingScope;
+import dev.reloadly.operator.source.CredentialMaterial;
+import dev.reloadly.operator.store.StoredVersions;
+import dev.reloadly.operator.testing.OperatorHarness;
+import dev.reloadly.operator.token.MutableClock;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Key maintenance against the CRUD server: a KEK rotation stopped half-way and resumed after a
+ * restart, and a sealing key renewal, lose no stored or sealed value.
+ */
+class KeyRotationTest {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final List<String> NAMES = List.of("alpha", "bravo", "charlie");
+
+  private OperatorHarness harness;
+
+  @AfterEach
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  @Test
+  void kekRotationInterruptedHalfWayThenResumedLosesNothing() {
+    harness = new OperatorHarness(Clock.systemUTC());
+    for (String name : NAMES) {
+      harness.simulator().allowCredential(clientId(name), firstSecret(name));
+      harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
+          .create();
+      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
+          .create();
+    }
+    harness.start();
+    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+
+    String oldKek = harness.runtime().keys().get().keks().active().keyId();
+    assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(oldKek));
+
+    // Half a rotation: a new active KEK, and only one store re-wrapped before the "crash".
+    KeyMaintenance maintenance = harness.runtime().maintenance();
+    maintenance.rotateKekOnly();
+    String newKek = harness.runtime().keys().get().keks().active().keyId();
+    assertThat(newKek).isNotEqualTo(oldKek);
+    assertThat(maintenance.rewrapAndRetire(1)).isEqualTo(2);
+
+    Map<String, Set<String>> kekIdsByStore = NAMES.stream()
+        .collect(Collectors.toMap(n -> n, this::storeKekIds));
+    assertThat(kekIdsByStore.values()).containsOnly(Set.of(oldKek), Set.of(newKek));
+    assertThat(kekIdsByStore.values()).filteredOn(Set.of(newKek)::equals).hasSize(1);
+    assertThat(kekIds(harness.runtime().keys().get().keks())).containsExactly(oldKek, newKek);
+    assertThat(kekIds(storedKeys().keks()))
+        .as("the old KEK stays in Secret %s while a store still needs it", OperatorKeyStore.SECRET)
+        .containsExactly(oldKek, newKek);
+
+    // Half-way, a credential still on the old KEK rotates: the new value is written under the new
+    // KEK next to the old one, and both open.
+    String rotated = NAMES.stream().filter(n -> kekIdsByStore.get(n).contains(oldKek))
+        .findFirst().orElseThrow();
+    String oldVersion = servedVersion(rotated);
+    harness.simulator().rotateCredential(clientId(rotated), secondSecret(rotated));
+    harness.client().resource(new SecretBuilder(harness.secret(source(rotated)))
+        .withData(Map.of("client_id", b64(clientId(rotated)),
+            "client_secret", b64(secondSecret(rotated))))
+        .build()).update();
+    awaitServed(rotated, secondSecret(rotated));
+    String newVersion = servedVersion(rotated);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.credential(rotated).getStatus().getVersions())
+            .extracting(CredentialVersionStatus::getFingerprint, CredentialVersionStatus::getState)
+            .containsExactlyInAnyOrder(tuple(newVersion, "current"),
+                tuple(oldVersion, "previous")));
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(versionKekIds(rotated, newVersion)).containsExactly(newKek);
+      assertThat(versionKekIds(rotated, oldVersion)).containsExactly(oldKek);
+    });
+    KekRing halfWay = harness.runtime().keys().get().keks();
+    assertThat(openSecret(rotated, oldVersion, halfWay)).isEqualTo(firstSecret(rotated));
+    assertThat(openSecret(rotated, newVersion, halfWay)).isEqualTo(secondSecret(rotated));
+
+    // Crash, restart, finish the re-wrap.
+    harness.stop();
+    harness.start();
+    // The restarted operator loaded the half-rotated ring from its Secret.
+    assertThat(kekIds(harness.runtime().keys().get().keks())).containsExactly(oldKek, newKek);
+    // Its own maintenance is scheduled no sooner than the next due key or an hour, so this run is
+    // the one that resumes the re-wrap.
+    assertThat(harness.runtime().maintenance().rewrapAndRetire(Integer.MAX_VALUE)).isZero();
+
+    assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(newKek));
+    KekRing stored = storedKeys().keks();
+    assertThat(kekIds(stored)).containsExactly(newKek);
+    assertThat(kekIds(harness.runtime().keys().get().keks())).containsExactly(newKek);
+    // Nothing lost: every value any store keeps opens with the keys as persisted.
+    for (String name : NAMES) {
+      StoredVersions versions = StoredVersions.parse(harness.secret(store(name)).getData());
+      assertThat(versions.ledger().fingerprintsWithValues()).isNotEmpty()
+          .allSatisfy(fp -> assertThat(openSecret(name, fp, stored)).isIn(firstSecret(name),
+              secondSecret(name)));
+    }
+    assertThat(openSecret(rotated, oldVersion, stored)).isEqualTo(firstSecret(rotated));
+    assertThat(openSecret(rotated, newVersion, stored)).isEqualTo(secondSecret(rotated));
+    NAMES.forEach(n -> awaitServed(n, n.equals(rotated) ? secondSecret(n) : firstSecret(n)));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(NAMES).allSatisfy(n ->
+        assertThat(harness.condition(n, Conditions.READY)).map(Condition::getStatus)
+            .contains("True")));
+  }
+
+  @Test
+  void sealingKeyRenewalKeepsOldSealedValuesOpening() {
+    MutableClock clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(clock);
+    harness.simulator().allowCredential("sealed-id", "sealed-secret");
+    OperatorConfig base = harness.config();
+    Duration renewal = Duration.ofDays(1);
+    harness.start(new OperatorConfig(base.namespace(), base.watchNamespaces(),
+        base.reloadlyAuthUrl(), base.metricsPort(), base.maxConcurrentTokenRequests(), renewal,
+        base.kekRotation()));
+    String firstKey = publishedSealingKeys().newest().keyId();
+    harness.client().resource(sealedCredential("shop",
+        seal(harness.client(), "shop", SealingScope.CLIENT_ID, "sealed-id"),
+        seal(harness.client(), "shop", SealingScope.CLIENT_SECRET, "sealed-secret"),
+        TargetMode.CREDENTIALS)).create();
+    awaitServed("shop", "sealed-secret");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(harness.credential("shop").getStatus()
+        .getSealingKey()).isEqualTo(new SealingKeyStatus(firstKey, true)));
+
+    clock.advance(renewal.plusMinutes(1));
+    harness.runtime().maintenance().runOnce();
+
+    SealingKeyRing published = publishedSealingKeys();
+    assertThat(published.keys()).extracting(SealingKey::keyId).hasSize(2).startsWith(firstKey);
+    String secondKey = published.newest().keyId();
+    assertThat(secondKey).isNotEqualTo(firstKey);
+    assertThat(storedKeys().sealing().keys()).extracting(SealingKey::keyId)
+        .as("both private keys are kept in Secret %s", OperatorKeyStore.SECRET)
+        .containsExactly(firstKey, secondKey);
+
+    // Any spec change makes the operator reconcile and open the values sealed to the old key.
+    harness.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName("shop")
+        .edit(c -> {
+          c.getSpec().getOwner().setTeam("checkout");
+          return c;
+        });
+    await().atMost(WAIT).untilAsserted(() -> {
+      ReloadlyCredential credential = harness.credential("shop");
+      assertThat(credential.getStatus().getSealingKey())
+          .isEqualTo(new SealingKeyStatus(firstKey, false));
+      assertThat(harness.condition("shop", Conditions.SOURCE_READY)).map(Condition::getStatus)
+          .contains("True");
+      assertThat(harness.condition("shop", Conditions.READY)).map(Condition::getStatus)
+          .contains("True");
+    });
+    Secret target = harness.secret("shop-reloadly");
+    assertThat(unb64(target.getData().get("client_id"))).isEqualTo("sealed-id");
+    assertThat(unb64(target.getData().get("client_secret"))).isEqualTo("sealed-secret");
+  }
+
+  private void awaitServed(String name, String clientSecret) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      Secret target = harness.secret(name + "-reloadly");
+      assertThat(target).isNotNull();
+      assertThat(target.getData()).containsKeys("client_id", "client_secret");
+      assertThat(unb64(target.getData().get("client_secret"))).isEqualTo(clientSecret);
+    });
+  }
+
+  private String servedVersion(String name) {
+    return harness.secret(name + "-reloadly").getMetadata().getAnnotations()
+        .get(ApiLabels.VERSION);
+  }
+
+  /** The KEKs the values of a store Secret are wrapped under, read from the Secret's data. */
+  private Set<String> storeKekIds(String name) {
+    return StoredVersions.parse(harness.secret(store(name)).getData()).kekIds();
+  }
+
+  /** The KEKs one version's values are wrapped under; data keys are "v-<fingerprint hex>.<field>". */
+  private Set<String> versionKekIds(String name, String fingerprint) {
+    String prefix = "v-" + fingerprint.substring(fingerprint.indexOf(':') + 1) + ".";
+    return harness.secret(store(name)).getData().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(prefix))
+        .map(e -> EncryptedValue.kekIdOf(unb64(e.getValue())))
+        .collect(Collectors.toSet());
+  }
+
+  /** Decrypts a stored client secret as the operator would, with the given KEK ring. */
+  private String openSecret(String name, String fingerprint, KekRing keks) {
+    StoredVersions versions = StoredVersions.parse(harness.secret(store(name)).getData());
+    StoredVersions.Crypto crypto = new StoredVersions.Crypto(new StoredVersions.Binding(NAMESPACE,
+        name, harness.credential(name).getMetadata().getUid()), new EnvelopeCipher(), keks);
+    try (CredentialMaterial material = versions.open(fingerprint, crypto).orElseThrow()) {
+      return new String(material.clientSecret());
+    }
+  }
+
+  /** The keys as persisted in Secret reloadly-operator-keys, parsed by a fresh key store. */
+  private OperatorKeys storedKeys() {
+    return new OperatorKeyStore(harness.client(), OperatorHarness.OPERATOR_NAMESPACE,
+        Clock.systemUTC(), new SecureRandom()).loadOrCreate();
+  }
+
+  private SealingKeyRing publishedSealingKeys() {
+    return SealingKeyRing.parsePublicDocument(harness.client().configMaps()
+        .inNamespace(OperatorHarness.OPERATOR_NAMESPACE).withName(OperatorKeyStore.CONFIG_MAP)
+        .get().getData().get(OperatorKeyStore.PUBLIC_KEYS));
+  }
+
+  private static List<String> kekIds(KekRing ring) {
+    return ring.entries().stream().map(e -> e.kek().keyId()).toList();
+  }
+
+  private static String clientId(String name) {
+    return name + "-client";
+  }
+
+  private static String firstSecret(String name) {
+    return name + "-secret-1";
+  }
+
+  private static String secondSecret(String name) {
+    return name + "-secret-2";
+  }
+
+  private static String source(String name) {
+    return name + "-src";
+  }
+
+  private static String store(String name) {
+    return StoredVersions.secretName(name);
+  }
+}
