@@ -38,6 +38,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorRuntime.class);
   /** Key maintenance looks again at least this often, in case a run failed. */
   static final Duration MAINTENANCE_CEILING = Duration.ofHours(1);
+  static final Duration UNSETTLED_RETRY = Duration.ofMinutes(1);
 
   private final Operator operator;
   private final MetricsServer metrics;
@@ -101,6 +102,7 @@ public final class OperatorRuntime implements AutoCloseable {
     });
     OperatorRuntime runtime =
         new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
+    // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
@@ -121,26 +123,30 @@ public final class OperatorRuntime implements AutoCloseable {
   }
 
   /**
-   * Runs maintenance at the exact moment the next key is due, at least hourly, and not sooner
-   * than {@code minimum} (a minute after a failure, so a failing run never spins).
+   * Runs key maintenance after {@code delay}, then again at the exact moment the next key is due
+   * (at least hourly), or in a minute while a re-wrap is unfinished or a run failed, so a failing
+   * run never spins.
    */
-  private void scheduleMaintenance(Duration minimum) {
-    Duration untilDue = Duration.between(clock.instant(), maintenance.nextDue());
-    Duration delay = untilDue.compareTo(MAINTENANCE_CEILING) > 0 ? MAINTENANCE_CEILING : untilDue;
-    if (delay.compareTo(minimum) < 0) {
-      delay = minimum;
-    }
+  private void scheduleMaintenance(Duration delay) {
     scheduler.schedule(() -> {
-      Duration next = Duration.ZERO;
+      Duration next;
       try {
-        maintenance.runOnce();
+        next = maintenance.runOnce() ? untilNextKeyDue() : UNSETTLED_RETRY;
       } catch (RuntimeException e) {
         LOG.warn("key maintenance failed ({}); trying again in a minute",
             e.getClass().getSimpleName());
-        next = Duration.ofMinutes(1);
+        next = UNSETTLED_RETRY;
       }
       scheduleMaintenance(next);
     }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private Duration untilNextKeyDue() {
+    Duration untilDue = Duration.between(clock.instant(), maintenance.nextDue());
+    if (untilDue.isNegative()) {
+      return Duration.ZERO;
+    }
+    return untilDue.compareTo(MAINTENANCE_CEILING) > 0 ? MAINTENANCE_CEILING : untilDue;
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(KeyMaintenance.class);
+  /** How long an old KEK stays after it stopped being active, at the least. */
+  static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
   static final String STORE_SELECTOR = ApiLabels.MANAGED_SELECTOR + "," + ApiLabels.COMPONENT + "="
       + StoredVersions.COMPONENT;
 
@@ -58,8 +59,13 @@ public final class KeyMaintenance {
     return sealing.isBefore(kek) ? sealing : kek;
   }
 
-  /** Renews what is due, then finishes any pending re-wrap. */
-  public void runOnce() {
+  /**
+   * Renews what is due, then finishes any pending re-wrap.
+   *
+   * @return true when nothing is left to do: every stored value is under the active KEK and no
+   *     old KEK waits to be retired
+   */
+  public synchronized boolean runOnce() {
     Instant now = clock.instant();
     OperatorKeys keys = holder.get();
     OperatorKeys next = keys;
@@ -72,11 +78,11 @@ public final class KeyMaintenance {
       LOG.info("rotated the key-encryption key: new key {}", next.keks().active().keyId());
     }
     rotate(next, keys);
-    rewrapAndRetire(Integer.MAX_VALUE);
+    return rewrapAndRetire(Integer.MAX_VALUE) == 0 && holder.get().keks().entries().size() == 1;
   }
 
   /** Starts a KEK rotation now (on demand). */
-  public void rotateKekNow() {
+  public synchronized void rotateKekNow() {
     rotateKekOnly();
     rewrapAndRetire(Integer.MAX_VALUE);
   }
@@ -104,7 +110,7 @@ public final class KeyMaintenance {
    *
    * @return how many store Secrets still reference an old KEK
    */
-  public int rewrapAndRetire(int limit) {
+  public synchronized int rewrapAndRetire(int limit) {
     KekRing ring = holder.get().keks();
     String active = ring.active().keyId();
     Set<String> referenced = new HashSet<>();
@@ -114,16 +120,20 @@ public final class KeyMaintenance {
         .list().getItems();
     for (Secret secret : stores) {
       StoredVersions versions;
+      Set<String> ids;
       StoredVersions.Binding binding = binding(secret);
       try {
         versions = StoredVersions.parse(secret.getData());
-      } catch (IllegalArgumentException e) {
-        LOG.warn("store Secret {}/{} is damaged; its KEK references are kept",
-            secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+        ids = versions.kekIds();
+      } catch (RuntimeException e) {
+        // One damaged store must not stop the pass for all others; it pins every KEK instead.
+        LOG.warn("store Secret {}/{} is damaged ({}); its KEK references are kept",
+            secret.getMetadata().getNamespace(), secret.getMetadata().getName(),
+            e.getClass().getSimpleName());
         referenced.addAll(ringIds(ring));
+        remaining++;
         continue;
       }
-      Set<String> ids = versions.kekIds();
       if (binding == null || ids.stream().allMatch(active::equals)) {
         referenced.addAll(ids);
         continue;
@@ -133,21 +143,23 @@ public final class KeyMaintenance {
         remaining++;
         continue;
       }
-      StoredVersions next = versions.rewrapped(new StoredVersions.Crypto(binding, cipher, ring));
       try {
+        StoredVersions next = versions.rewrapped(new StoredVersions.Crypto(binding, cipher, ring));
         client.secrets().inNamespace(secret.getMetadata().getNamespace())
             .resource(new SecretBuilder(secret).withData(next.toData()).build()).update();
         referenced.addAll(next.kekIds());
         rewrapped++;
-      } catch (KubernetesClientException e) {
-        // A concurrent reconcile won: the next run tries again.
+      } catch (RuntimeException e) {
+        // A concurrent reconcile won (409), or the store is damaged: the next run tries again.
         referenced.addAll(ids);
         remaining++;
       }
     }
     KekRing retired = ring;
+    Instant now = clock.instant();
     for (String id : ringIds(ring)) {
-      if (!id.equals(active) && !referenced.contains(id)) {
+      if (!id.equals(active) && !referenced.contains(id)
+          && !now.isBefore(deactivatedAt(ring, id).plus(RETIRE_AFTER))) {
         retired = retired.retire(id);
         LOG.info("retired key-encryption key {}: no stored value references it", id);
       }
@@ -159,6 +171,21 @@ public final class KeyMaintenance {
       holder.set(next);
     }
     return remaining;
+  }
+
+  /**
+   * When a KEK stopped being the active one: the creation of its successor. A reconcile that read
+   * the keys just before a rotation may still be writing under the old KEK; waiting
+   * {@link #RETIRE_AFTER} past this instant keeps a pass from retiring a KEK such a write needs.
+   */
+  private static Instant deactivatedAt(KekRing ring, String id) {
+    List<KekRing.Entry> entries = ring.entries();
+    for (int i = 0; i < entries.size() - 1; i++) {
+      if (entries.get(i).kek().keyId().equals(id)) {
+        return entries.get(i + 1).createdAt();
+      }
+    }
+    return Instant.MAX;
   }
 
   private static Set<String> ringIds(KekRing ring) {
