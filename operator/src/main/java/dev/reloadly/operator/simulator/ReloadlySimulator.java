@@ -1,9 +1,8 @@
 package dev.reloadly.operator.simulator;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.reloadly.operator.token.ReloadlyEndpoints;
-import dev.reloadly.operator.token.ReloadlyEnvironment;
-import dev.reloadly.operator.token.ReloadlyProduct;
+import dev.reloadly.operator.api.v1alpha1.Environment;
+import dev.reloadly.operator.api.v1alpha1.Product;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -36,8 +35,8 @@ public final class ReloadlySimulator implements AutoCloseable {
 
   private final Clock clock;
   private final Map<String, String> credentials = new ConcurrentHashMap<>();
-  private final Map<String, ReloadlyEnvironment> audiences = new ConcurrentHashMap<>();
-  private final Map<ReloadlyEnvironment, Duration> lifetimes = new EnumMap<>(ReloadlyEnvironment.class);
+  private final Map<String, Environment> audiences = new ConcurrentHashMap<>();
+  private final Map<Environment, Duration> lifetimes = new EnumMap<>(Environment.class);
   private final List<SimulatedToken> issued = new CopyOnWriteArrayList<>();
   private final FaultPlan faults = new FaultPlan();
   private final SimulatorStats stats = new SimulatorStats();
@@ -54,12 +53,11 @@ public final class ReloadlySimulator implements AutoCloseable {
   /** A simulator whose iat/exp and rate-limit windows follow {@code clock}. */
   public ReloadlySimulator(Clock clock) {
     this.clock = clock;
-    lifetimes.put(ReloadlyEnvironment.LIVE, LIVE_TOKEN_LIFETIME);
-    lifetimes.put(ReloadlyEnvironment.SANDBOX, SANDBOX_TOKEN_LIFETIME);
-    ReloadlyEndpoints real = ReloadlyEndpoints.defaults();
-    for (ReloadlyProduct product : ReloadlyProduct.values()) {
-      for (ReloadlyEnvironment environment : ReloadlyEnvironment.values()) {
-        audiences.put(real.audience(product, environment), environment);
+    lifetimes.put(Environment.LIVE, LIVE_TOKEN_LIFETIME);
+    lifetimes.put(Environment.SANDBOX, SANDBOX_TOKEN_LIFETIME);
+    for (Product product : Product.values()) {
+      for (Environment environment : Environment.values()) {
+        audiences.put(product.baseUrl(environment), environment);
       }
     }
   }
@@ -141,7 +139,7 @@ public final class ReloadlySimulator implements AutoCloseable {
   }
 
   /** Accepts an extra audience (the real Reloadly base URLs are known already). */
-  public ReloadlySimulator addAudience(String audience, ReloadlyEnvironment environment) {
+  public ReloadlySimulator addAudience(String audience, Environment environment) {
     audiences.put(audience, environment);
     return this;
   }
@@ -150,13 +148,13 @@ public final class ReloadlySimulator implements AutoCloseable {
 
   /** Issues tokens of this lifetime in every environment, e.g. 5 seconds for refresh tests. */
   public ReloadlySimulator tokenLifetime(Duration lifetime) {
-    for (ReloadlyEnvironment environment : ReloadlyEnvironment.values()) {
+    for (Environment environment : Environment.values()) {
       tokenLifetime(environment, lifetime);
     }
     return this;
   }
 
-  public ReloadlySimulator tokenLifetime(ReloadlyEnvironment environment, Duration lifetime) {
+  public ReloadlySimulator tokenLifetime(Environment environment, Duration lifetime) {
     if (lifetime.isNegative() || lifetime.isZero()) {
       throw new IllegalArgumentException("token lifetime must be positive, got " + lifetime);
     }
@@ -262,7 +260,7 @@ public final class ReloadlySimulator implements AutoCloseable {
     return jwtExpiryShift;
   }
 
-  Duration lifetime(ReloadlyEnvironment environment) {
+  Duration lifetime(Environment environment) {
     synchronized (lifetimes) {
       return lifetimes.get(environment);
     }
@@ -274,7 +272,7 @@ public final class ReloadlySimulator implements AutoCloseable {
         expected.getBytes(StandardCharsets.UTF_8), clientSecret.getBytes(StandardCharsets.UTF_8));
   }
 
-  Optional<ReloadlyEnvironment> environmentOf(String audience) {
+  Optional<Environment> environmentOf(String audience) {
     return Optional.ofNullable(audiences.get(audience));
   }
 

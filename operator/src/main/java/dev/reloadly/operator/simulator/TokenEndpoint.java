@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.reloadly.operator.token.ReloadlyEnvironment;
+import dev.reloadly.operator.api.v1alpha1.Environment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +78,7 @@ final class TokenEndpoint implements HttpHandler {
       return;
     }
     String audience = request.path("audience").asText("");
-    Optional<ReloadlyEnvironment> environment = simulator.environmentOf(audience);
+    Optional<Environment> environment = simulator.environmentOf(audience);
     if (environment.isEmpty()) {
       send(exchange, 401, error(401, "Access Denied", "INVALID_AUDIENCE"));
       return;
@@ -86,10 +86,10 @@ final class TokenEndpoint implements HttpHandler {
     send(exchange, 200, issue(clientId, audience, environment.get(), now));
   }
 
-  private ObjectNode issue(String clientId, String audience, ReloadlyEnvironment environment, Instant now) {
+  private ObjectNode issue(String clientId, String audience, Environment environment, Instant now) {
     Duration lifetime = simulator.lifetime(environment);
     Instant expiresAt = now.plus(lifetime);
-    String token = jwt.mint(clientId, audience, environment == ReloadlyEnvironment.SANDBOX, now,
+    String token = jwt.mint(clientId, audience, environment == Environment.SANDBOX, now,
         expiresAt.plus(simulator.jwtExpiryShift()));
     simulator.recordIssued(new SimulatedToken(clientId, audience, token, now, expiresAt));
     ObjectNode response = JSON.createObjectNode();

@@ -1,5 +1,6 @@
 package dev.reloadly.operator.token;
 
+import dev.reloadly.operator.config.AuthUrls;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -42,7 +43,8 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
    * @throws IllegalArgumentException when {@code authUrl} is plain http to a non-loopback host
    */
   public HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout, Duration requestTimeout) {
-    this.authUrl = EndpointSecurity.requireHttpsUnlessLoopback(authUrl, "Reloadly auth URL");
+    AuthUrls.requireSecureOrLoopback(authUrl);
+    this.authUrl = authUrl;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.serverDelay = new ServerDelay(clock);

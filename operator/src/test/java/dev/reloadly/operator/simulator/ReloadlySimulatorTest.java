@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reloadly.operator.api.v1alpha1.Environment;
 import dev.reloadly.operator.token.JwtExpiry;
 import dev.reloadly.operator.token.MutableClock;
-import dev.reloadly.operator.token.ReloadlyEnvironment;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -90,7 +90,7 @@ class ReloadlySimulatorTest {
 
   @Test
   void lifetimeCanBeOverriddenPerEnvironment() throws Exception {
-    simulator.tokenLifetime(ReloadlyEnvironment.SANDBOX, Duration.ofSeconds(5));
+    simulator.tokenLifetime(Environment.SANDBOX, Duration.ofSeconds(5));
 
     assertThat(JSON.readTree(post("id", "secret", SANDBOX).body()).get("expires_in").asLong()).isEqualTo(5);
     assertThat(JSON.readTree(post("id", "secret", LIVE).body()).get("expires_in").asLong()).isEqualTo(5_184_000);
@@ -115,7 +115,7 @@ class ReloadlySimulatorTest {
     assertThat(JSON.readTree(post("id", "secret", "https://example.com").body()).get("errorCode").asText())
         .isEqualTo("INVALID_AUDIENCE");
 
-    simulator.addAudience("https://example.com", ReloadlyEnvironment.SANDBOX);
+    simulator.addAudience("https://example.com", Environment.SANDBOX);
 
     assertThat(post("id", "secret", "https://example.com").statusCode()).isEqualTo(200);
   }

@@ -3,6 +3,8 @@ package dev.reloadly.operator.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reloadly.operator.api.v1alpha1.Environment;
+import dev.reloadly.operator.api.v1alpha1.Product;
 import dev.reloadly.operator.simulator.ReloadlySimulator;
 import dev.reloadly.operator.simulator.SimulatedToken;
 import java.io.IOException;
@@ -18,10 +20,8 @@ class HttpReloadlyTokenClientTest {
 
   private static final String CLIENT_ID = "client-a";
   private static final String SECRET = "s3cr3t-\"quoted\"-\\-\u00fcn\u00efcode";
-  private static final String SANDBOX_AIRTIME =
-      ReloadlyEndpoints.defaults().audience(ReloadlyProduct.AIRTIME, ReloadlyEnvironment.SANDBOX);
-  private static final String LIVE_GIFTCARDS =
-      ReloadlyEndpoints.defaults().audience(ReloadlyProduct.GIFTCARDS, ReloadlyEnvironment.LIVE);
+  private static final String SANDBOX_AIRTIME = Product.AIRTIME.baseUrl(Environment.SANDBOX);
+  private static final String LIVE_GIFTCARDS = Product.GIFTCARDS.baseUrl(Environment.LIVE);
 
   private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private ReloadlySimulator simulator;
