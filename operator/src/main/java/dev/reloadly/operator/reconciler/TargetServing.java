@@ -96,8 +96,7 @@ public final class TargetServing {
         r.status().condition(READY, true, Conditions.RECONCILED, "target Secret "
             + r.owned().targetName() + " serves version " + fingerprint);
       }
-      if (fresh.isPresent() && r.credential().getMetadata().getAnnotations() != null
-          && r.credential().getMetadata().getAnnotations().containsKey(ApiLabels.REFRESH_TOKEN)) {
+      if (fresh.isPresent() && forcedRefresh(r.credential())) {
         clearForcedRefresh(r);
       }
     } finally {
@@ -117,8 +116,7 @@ public final class TargetServing {
     Optional<Secret> target = r.owned().target();
     Optional<ServedToken> served = target.flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
         .filter(s -> s.fingerprint().equals(fingerprint));
-    boolean forced = r.credential().getMetadata().getAnnotations() != null
-        && r.credential().getMetadata().getAnnotations().containsKey(ApiLabels.REFRESH_TOKEN);
+    boolean forced = forcedRefresh(r.credential());
     boolean due = served.map(s -> s.needsRefresh(fingerprint, r.policy().refresh(), jitterKey, r.now()))
         .orElse(true);
     String backoffKey = "token:" + jitterKey + ":" + fingerprint;
@@ -200,11 +198,18 @@ public final class TargetServing {
         why + "; target Secret " + r.owned().targetName() + " left as it was");
   }
 
+  /** A null value counts as absent, as a merge patch with null means "remove". */
+  private static boolean forcedRefresh(ReloadlyCredential credential) {
+    Map<String, String> annotations = credential.getMetadata().getAnnotations();
+    return annotations != null && annotations.get(ApiLabels.REFRESH_TOKEN) != null;
+  }
+
   private static void clearForcedRefresh(Request r) {
     r.client().resources(ReloadlyCredential.class)
         .inNamespace(r.credential().getMetadata().getNamespace())
         .withName(r.credential().getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"" + ApiLabels.REFRESH_TOKEN + "\":null}}}");
+        // A JSON patch "remove": the test server stores a merge patch's null as a value.
+        .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+            + ApiLabels.REFRESH_TOKEN.replace("~", "~0").replace("/", "~1") + "\"}]");
   }
 }

@@ -214,6 +214,57 @@ class CredentialLifecycleTest {
     assertThat(harness.simulator().requestsFor(ID)).isEqualTo(requests);
   }
 
+  @Test
+  void rotationBecomesDueThenOverdueOnScheduleWithoutAnyOtherEvent() {
+    harness.start();
+    harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
+    ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
+    RotationPolicy rotation = new RotationPolicy();
+    rotation.setMaxAge("6s");
+    rotation.setRenewBefore("3s");
+    credential.getSpec().setRotation(rotation);
+    harness.client().resource(credential).create();
+    awaitServedVersion("shop");
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.condition("shop", Conditions.ROTATION_DUE)).map(Condition::getStatus)
+            .contains("False"));
+    Instant nextRotation = Instant.parse(harness.credential("shop").getStatus().getNextRotationAt());
+
+    // Nothing changes in the cluster: only the requeue at the due moment can flip these.
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.condition("shop", Conditions.ROTATION_DUE)).map(Condition::getStatus)
+            .contains("True"));
+    assertThat(Instant.now()).isAfterOrEqualTo(nextRotation);
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.condition("shop", Conditions.ROTATION_OVERDUE))
+            .map(Condition::getStatus).contains("True"));
+    assertThat(harness.client().v1().events().inNamespace("payments").list().getItems())
+        .anyMatch(e -> "Warning".equals(e.getType()) && Conditions.DUE.equals(e.getReason()))
+        .anyMatch(e -> "Warning".equals(e.getType()) && Conditions.OVERDUE.equals(e.getReason()));
+  }
+
+  @Test
+  void refreshTokenAnnotationForcesANewTokenAndIsRemoved() {
+    harness.start();
+    createCredential("shop", TargetMode.TOKEN, "1h");
+    awaitServedVersion("shop");
+    String before = harness.secret("shop-reloadly").getData().get("access_token");
+    long issued = harness.simulator().issuedTokens().size();
+
+    annotate("shop", ApiLabels.REFRESH_TOKEN, "please");
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(harness.secret("shop-reloadly").getData().get("access_token")).isNotEqualTo(before);
+      assertThat(harness.credential("shop").getMetadata().getAnnotations())
+          .doesNotContainKey(ApiLabels.REFRESH_TOKEN);
+    });
+    long writes = harness.server().writes().size();
+    await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.server().writes()).as("one forced refresh, then quiet")
+            .hasSize((int) writes));
+    assertThat(harness.simulator().issuedTokens()).hasSize((int) issued + 1);
+  }
+
   private void createCredential(String name, TargetMode mode, String gracePeriod) {
     if (harness.secret("src") == null) {
       harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
