@@ -19,7 +19,10 @@ import dev.reloadly.operator.token.Backoff;
 import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.TokenRequestLimiter;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -47,6 +50,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final TokenRequestLimiter limiter;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+  private SharedIndexInformer<Secret> keySecretWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
@@ -104,6 +108,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
     // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
+    runtime.watchRotationRequests(client, config.namespace());
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.namespace(), keys.get().sealing().newest().keyId());
@@ -141,6 +146,41 @@ public final class OperatorRuntime implements AutoCloseable {
     }, delay.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Watches only the operator's key Secret, by name, so `rotate-kek` takes effect at once rather
+   * than at the next scheduled pass.
+   */
+  private void watchRotationRequests(KubernetesClient client, String namespace) {
+    keySecretWatch = client.secrets().inNamespace(namespace).withName(OperatorKeyStore.SECRET)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Secret secret) {
+            onUpdate(null, secret);
+          }
+
+          @Override
+          public void onUpdate(Secret previous, Secret secret) {
+            if (secret.getMetadata().getAnnotations() != null
+                && secret.getMetadata().getAnnotations().get(OperatorKeyStore.ROTATE_KEK) != null) {
+              scheduler.execute(() -> {
+                try {
+                  maintenance.runOnce();
+                } catch (RuntimeException e) {
+                  LOG.warn("requested KEK rotation failed ({}); the scheduled pass retries",
+                      e.getClass().getSimpleName());
+                }
+              });
+            }
+          }
+
+          @Override
+          public void onDelete(Secret secret, boolean unknownFinalState) {
+            LOG.warn("the operator's key Secret was deleted; restart the operator after"
+                + " restoring it from backup");
+          }
+        });
+  }
+
   private Duration untilNextKeyDue() {
     Duration untilDue = Duration.between(clock.instant(), maintenance.nextDue());
     if (untilDue.isNegative()) {
@@ -151,6 +191,9 @@ public final class OperatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (keySecretWatch != null) {
+      keySecretWatch.close();
+    }
     scheduler.shutdownNow();
     operator.stop();
     if (metrics != null) {

@@ -2,6 +2,7 @@ package dev.reloadly.operator.cli;
 
 import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
@@ -54,6 +55,15 @@ public final class RunCommand implements Callable<Integer> {
           + " MAX_CONCURRENT_TOKEN_REQUESTS). Default: 4.")
   String maxConcurrentTokenRequests;
 
+  @Option(names = "--sealing-key-renewal", defaultValue = "${env:SEALING_KEY_RENEWAL}",
+      description = "How often the sealing key pair is renewed (env SEALING_KEY_RENEWAL)."
+          + " Default: 30d. Old private keys are kept, so values sealed before keep opening.")
+  String sealingKeyRenewal;
+
+  @Option(names = "--kek-rotation", defaultValue = "${env:KEK_ROTATION}",
+      description = "How often the key-encryption key is rotated (env KEK_ROTATION). Default: 30d.")
+  String kekRotation;
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config();
@@ -86,7 +96,8 @@ public final class RunCommand implements Callable<Integer> {
       int cap = blank(maxConcurrentTokenRequests) ? defaults.maxConcurrentTokenRequests()
           : parseInt("--max-concurrent-token-requests", maxConcurrentTokenRequests);
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
-          Duration.ofDays(30), Duration.ofDays(30));
+          period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
+          period("--kek-rotation", kekRotation, defaults.kekRotation()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -104,6 +115,23 @@ public final class RunCommand implements Callable<Integer> {
       // fall through to the default
     }
     return OperatorConfig.DEFAULT_NAMESPACE;
+  }
+
+  /** A key period: at least a day, so a typo cannot make the operator churn keys. */
+  private static Duration period(String flag, String value, Duration fallback) {
+    if (blank(value)) {
+      return fallback;
+    }
+    Duration parsed;
+    try {
+      parsed = DurationParser.parse(value.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage());
+    }
+    if (parsed.compareTo(Duration.ofDays(1)) < 0) {
+      throw new IllegalArgumentException(flag + ": must be at least 1d, got " + value.trim());
+    }
+    return parsed;
   }
 
   private static int parseInt(String flag, String value) {

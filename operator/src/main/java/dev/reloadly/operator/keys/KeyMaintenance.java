@@ -73,7 +73,7 @@ public final class KeyMaintenance {
       next = new OperatorKeys(next.sealing().renewed(now, random), next.keks(), next.fingerprinter());
       LOG.info("renewed the sealing key pair: new key {}", next.sealing().newest().keyId());
     }
-    if (keys.keks().needsRotation(now, kekEvery)) {
+    if (keys.keks().needsRotation(now, kekEvery) || store.kekRotationRequested()) {
       next = new OperatorKeys(next.sealing(), next.keks().rotated(now, random), next.fingerprinter());
       LOG.info("rotated the key-encryption key: new key {}", next.keks().active().keyId());
     }

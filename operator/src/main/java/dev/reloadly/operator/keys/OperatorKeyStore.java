@@ -30,6 +30,8 @@ public final class OperatorKeyStore {
   public static final String SECRET = "reloadly-operator-keys";
   public static final String CONFIG_MAP = "reloadly-sealing-keys";
   public static final String PUBLIC_KEYS = "public-keys.json";
+  /** On Secret {@value #SECRET}: rotate the KEK now (set by `rotate-kek`, removed once done). */
+  public static final String ROTATE_KEK = "security.reloadly.dev/rotate-kek";
   static final String SEALING = "sealing-keys.json";
   static final String KEKS = "kek-ring.json";
   static final String FINGERPRINT = "fingerprint.key";
@@ -73,10 +75,24 @@ public final class OperatorKeyStore {
     Map<String, String> data = new HashMap<>(current.getData());
     data.put(SEALING, encode(keys.sealing().toSecretBytes()));
     data.put(KEKS, encode(keys.keks().toSecretBytes()));
+    Map<String, String> annotations = new HashMap<>(
+        current.getMetadata().getAnnotations() == null ? Map.of() : current.getMetadata().getAnnotations());
+    if (!keys.keks().active().keyId().equals(parse(current).keks().active().keyId())) {
+      // A new active KEK answers any pending request.
+      annotations.remove(ROTATE_KEK);
+    }
     // update() carries the resourceVersion we read: two replicas renewing at once cannot both win.
     client.secrets().inNamespace(namespace)
-        .resource(new SecretBuilder(current).withData(data).build()).update();
+        .resource(new SecretBuilder(current).withData(data)
+            .editMetadata().withAnnotations(annotations).endMetadata().build()).update();
     publish(keys.sealing());
+  }
+
+  /** True when someone asked for a KEK rotation through the {@value #ROTATE_KEK} annotation. */
+  public boolean kekRotationRequested() {
+    Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
+    return secret != null && secret.getMetadata().getAnnotations() != null
+        && secret.getMetadata().getAnnotations().get(ROTATE_KEK) != null;
   }
 
   /**

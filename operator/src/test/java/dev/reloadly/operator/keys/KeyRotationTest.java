@@ -198,6 +198,36 @@ class KeyRotationTest {
     assertThat(unb64(target.getData().get("client_secret"))).isEqualTo("sealed-secret");
   }
 
+  @Test
+  void rotateKekCommandRotatesAtOnceAndRewrapsEveryStore() {
+    harness = new OperatorHarness(Clock.systemUTC());
+    for (String name : NAMES) {
+      harness.simulator().allowCredential(clientId(name), firstSecret(name));
+      harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
+          .create();
+      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
+          .create();
+    }
+    harness.start();
+    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+    String oldKek = harness.runtime().keys().get().keks().active().keyId();
+
+    int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
+            () -> harness.server().newClient()))
+        .execute("--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE);
+    assertThat(exit).isZero();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      String active = harness.runtime().keys().get().keks().active().keyId();
+      assertThat(active).isNotEqualTo(oldKek);
+      assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(active));
+      assertThat(harness.client().secrets().inNamespace(OperatorHarness.OPERATOR_NAMESPACE)
+          .withName(OperatorKeyStore.SECRET).get().getMetadata().getAnnotations())
+          .doesNotContainKey(OperatorKeyStore.ROTATE_KEK);
+    });
+    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+  }
+
   private void awaitServed(String name, String clientSecret) {
     await().atMost(WAIT).untilAsserted(() -> {
       Secret target = harness.secret(name + "-reloadly");

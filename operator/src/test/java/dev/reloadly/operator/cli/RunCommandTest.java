@@ -1,0 +1,38 @@
+package dev.reloadly.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reloadly.operator.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad configuration stops start-up with one clear line and exit code 2, before any cluster call. */
+class RunCommandTest {
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--metrics-port=abc | --metrics-port: 'abc' is not a whole number",
+      "--metrics-port=70000 | metrics port must be between 0 and 65535",
+      "--reloadly-auth-url=http://auth.example.com/oauth/token | must use https",
+      "--watch-namespaces=Payments | 'Payments' is not a namespace name",
+      "--max-concurrent-token-requests=0 | at least 1",
+      "--kek-rotation=1h | --kek-rotation: must be at least 1d",
+      "--sealing-key-renewal=soon | --sealing-key-renewal: Invalid duration",
+  })
+  void badConfigurationStopsWithOneLine(String flag, String expected) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    int exit;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = Main.execute("run", flag);
+    } finally {
+      System.setErr(original);
+    }
+    String output = err.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(output).isEqualTo(2);
+    assertThat(output.lines().findFirst().orElse("")).startsWith("error: ").contains(expected);
+  }
+}
