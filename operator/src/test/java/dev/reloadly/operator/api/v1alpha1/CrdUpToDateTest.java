@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import java.util.Comparator;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import java.util.List;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +25,21 @@ class CrdUpToDateTest {
   static final Path CRDS = Path.of(System.getProperty("project.root", "..")).resolve("crds");
   static final String FILE = "reloadlycredentials.security.reloadly.dev-v1.yml";
 
-  /** The generator sorts printer columns by name; kubectl shows them in the order users read. */
+  /**
+   * What the generator cannot take from annotations: printer columns in the order users read them
+   * (it sorts them by name), and descriptions of spec, status and the standard condition fields,
+   * so `kubectl explain` is useful at every level.
+   */
   static final class PrinterColumnOrder implements CRDPostProcessor {
     static final List<String> ORDER =
         List.of("Product", "Env", "Ready", "Compliant", "Next Rotation", "Age");
+    static final Map<String, String> CONDITION_FIELDS = Map.of(
+        "type", "Condition type, e.g. Ready or RotationDue.",
+        "status", "True, False or Unknown.",
+        "reason", "One-word machine-readable reason in CamelCase.",
+        "message", "What happened, for a person. Never holds a secret.",
+        "lastTransitionTime", "When the status last changed (RFC 3339).",
+        "observedGeneration", "The spec generation the condition was set for.");
 
     @Override
     public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
@@ -34,6 +47,14 @@ class CrdUpToDateTest {
           ((CustomResourceDefinition) crd).getSpec().getVersions()) {
         version.getAdditionalPrinterColumns()
             .sort(Comparator.comparingInt(c -> ORDER.indexOf(c.getName())));
+        JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
+        root.getProperties().get("spec").setDescription("What the credential is for, where its"
+            + " client ID and secret come from, and how the operator serves and rotates it.");
+        JSONSchemaProps status = root.getProperties().get("status");
+        status.setDescription("What the operator observed and did. Never holds a secret or a"
+            + " token.");
+        status.getProperties().get("conditions").getItems().getSchema().getProperties()
+            .forEach((name, field) -> field.setDescription(CONDITION_FIELDS.get(name)));
       }
       return crd;
     }
