@@ -67,6 +67,25 @@ final class OwnedSecrets {
     return write(targetName(), TargetSecret.COMPONENT, annotations, data);
   }
 
+  /**
+   * Deletes target Secrets this credential wrote under an earlier spec.target.secretName, so a
+   * rename leaves no stale copy of the credential behind.
+   */
+  void deleteStaleTargets(KubernetesClient client) {
+    informer.list(credential.getMetadata().getNamespace(), s ->
+            TargetSecret.COMPONENT.equals(label(s, ApiLabels.COMPONENT))
+                && credential.getMetadata().getName().equals(label(s, ApiLabels.CREDENTIAL))
+                && !s.getMetadata().getName().equals(targetName())
+                && OwnedSecretWriter.isOwnedBy(s, credential))
+        .toList()
+        .forEach(stale -> client.secrets().inNamespace(stale.getMetadata().getNamespace())
+            .withName(stale.getMetadata().getName()).delete());
+  }
+
+  private static String label(Secret secret, String key) {
+    return secret.getMetadata().getLabels() == null ? null : secret.getMetadata().getLabels().get(key);
+  }
+
   private OwnedSecretWriter.Outcome write(String name, String component,
       Map<String, String> annotations, Map<String, String> data) {
     Map<String, String> labels = Map.of(

@@ -2,6 +2,8 @@ package dev.reloadly.operator.reconciler;
 
 import dev.reloadly.operator.api.v1alpha1.CredentialSource;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialSpec;
+import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.api.v1alpha1.TargetSpec;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import java.util.Optional;
 
@@ -39,10 +41,17 @@ public final class SpecCheck {
         || source.getSealed().getClientSecret() == null)) {
       return Optional.of("spec.source.sealed needs both clientId and clientSecret");
     }
+    CredentialPolicy policy;
     try {
-      CredentialPolicy.of(spec);
+      policy = CredentialPolicy.of(spec);
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
+    }
+    TargetMode mode = Optional.ofNullable(spec.getTarget()).map(TargetSpec::getMode)
+        .orElse(TargetMode.TOKEN);
+    if (!policy.tokenEnabled() && mode.includesToken()) {
+      return Optional.of("spec.token.enabled is false, so spec.target.mode must be credentials"
+          + " (modes token and both serve a bearer token)");
     }
     return Optional.empty();
   }

@@ -85,16 +85,9 @@ public final class TargetServing {
         r.status().condition(READY, false, Conditions.TARGET_CONFLICT, "Secret "
             + r.owned().targetName() + " exists and is not owned by this credential; it is left"
             + " untouched. Delete it or set spec.target.secretName to another name.");
-      } else if (!Conditions.isTrue(r.status().status().getConditions(), Conditions.SOURCE_READY)) {
-        r.status().condition(READY, false, Conditions.SOURCE_NOT_READY, "the source cannot be"
-            + " read; target Secret " + r.owned().targetName() + " keeps serving version "
-            + fingerprint + " from the store");
-      } else if (wantToken && !data.hasToken()) {
-        r.status().condition(READY, false, Conditions.TOKEN_REQUEST_FAILED,
-            "no bearer token could be minted yet; see TokenReady");
       } else {
-        r.status().condition(READY, true, Conditions.RECONCILED, "target Secret "
-            + r.owned().targetName() + " serves version " + fingerprint);
+        r.owned().deleteStaleTargets(r.client());
+        readiness(r, fingerprint, wantToken && !data.hasToken());
       }
       if (fresh.isPresent() && forcedRefresh(r.credential())) {
         clearForcedRefresh(r);
@@ -104,6 +97,21 @@ public final class TargetServing {
       if (!fromOffer) {
         material.close();
       }
+    }
+  }
+
+  /** Ready once the target is written: true unless the source or the token needs attention. */
+  private static void readiness(Request r, String fingerprint, boolean tokenMissing) {
+    if (!Conditions.isTrue(r.status().status().getConditions(), Conditions.SOURCE_READY)) {
+      r.status().condition(READY, false, Conditions.SOURCE_NOT_READY, "the source cannot be"
+          + " read; target Secret " + r.owned().targetName() + " keeps serving version "
+          + fingerprint + " from the store");
+    } else if (tokenMissing) {
+      r.status().condition(READY, false, Conditions.TOKEN_REQUEST_FAILED,
+          "no bearer token could be minted yet; see TokenReady");
+    } else {
+      r.status().condition(READY, true, Conditions.RECONCILED, "target Secret "
+          + r.owned().targetName() + " serves version " + fingerprint);
     }
   }
 

@@ -149,6 +149,23 @@ class SecretRefSliceTest {
   }
 
   @Test
+  void renamedTargetIsWrittenAndTheOldOneDeleted() {
+    harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
+    await().atMost(Duration.ofSeconds(20)).until(() -> harness.secret("shop-reloadly") != null);
+
+    ReloadlyCredential credential = harness.credential("shop");
+    credential.getSpec().getTarget().setSecretName("shop-renamed");
+    harness.client().resource(credential).update();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(harness.secret("shop-renamed")).isNotNull();
+      assertThat(harness.secret("shop-reloadly")).isNull();
+    });
+    assertThat(harness.secret("src")).as("the source is never deleted").isNotNull();
+  }
+
+  @Test
   void targetDeletedByHandIsWrittenAgain() {
     harness.client().resource(sourceSecret("src", "id-1", "secret-1")).create();
     harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();

@@ -38,8 +38,15 @@ class CrdRulesRejectBadSpecsTest {
   static final String CIDR = "[rule] $.spec.egress.allowlistedIPs: egress.allowlistedIPs must hold"
       + " IPv4 or IPv6 CIDRs";
 
+  static final String TOKEN_MODE = "[rule] $.spec.token.enabled: token.enabled is false, so"
+      + " target.mode must be credentials";
+
   static Stream<Arguments> refusedByRules() {
     return Stream.of(
+        refused("tokens disabled but mode token",
+            valid().set("spec.token.enabled", false).set("spec.target.mode", "token"), TOKEN_MODE),
+        refused("tokens disabled and no target mode (default token)",
+            valid().set("spec.token.enabled", false), TOKEN_MODE),
         refused("both sealed and secretRef", valid().set("spec.source.sealed", sealedSource()),
             ONE_SOURCE),
         refused("neither sealed nor secretRef", valid().set("spec.source", Map.of()),
@@ -81,6 +88,8 @@ class CrdRulesRejectBadSpecsTest {
 
   static Stream<Arguments> acceptedEdgeCases() {
     return Stream.of(
+        Arguments.of(Named.of("tokens disabled with mode credentials", valid()
+            .set("spec.token.enabled", false).set("spec.target.mode", "credentials"))),
         Arguments.of(Named.of("maxAge 2160h", valid().set("spec.rotation.maxAge", "2160h"))),
         Arguments.of(Named.of("maxAge 90d with renewBefore 2159h",
             valid().set("spec.rotation.renewBefore", "2159h"))),

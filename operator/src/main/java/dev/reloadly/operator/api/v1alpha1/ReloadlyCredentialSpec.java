@@ -3,9 +3,16 @@ package dev.reloadly.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The desired state of a ReloadlyCredential: what it is for, where it comes from, where it goes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.token) || !has(self.token.enabled) || self.token.enabled"
+        + " || (has(self.target) && has(self.target.mode) && self.target.mode == 'credentials')",
+    message = "token.enabled is false, so target.mode must be credentials (modes token and both"
+        + " serve a bearer token)",
+    fieldPath = ".token.enabled")
 public class ReloadlyCredentialSpec {
 
   @Required
