@@ -160,10 +160,12 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
           new CredentialLifecycle.Offer(keys.fingerprinter().fingerprint(m.clientId(),
               m.clientSecret()), m));
       StoredVersions.Crypto crypto = owned.crypto(keys.keks());
+      String audience =
+          credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment());
       CredentialLifecycle.Outcome outcome = lifecycle.advance(new CredentialLifecycle.Input(
           key(credential.getMetadata().getNamespace(), credential.getMetadata().getName()),
-          stored, offer, annotation(credential, ApiLabels.COMPROMISED),
-          credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment()), policy, crypto, now));
+          stored, offer, annotation(credential, ApiLabels.COMPROMISED), audience, policy, crypto,
+          now));
       outcome.conditions().forEach(status::apply);
       outcome.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
       outcome.retryAt().ifPresent(requeue::at);

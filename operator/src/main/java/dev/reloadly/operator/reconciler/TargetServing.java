@@ -7,6 +7,7 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.crypto.StoreDecryptionException;
 import dev.reloadly.operator.lifecycle.ConditionUpdate;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
@@ -60,9 +61,19 @@ public final class TargetServing {
     }
     String fingerprint = current.get().fingerprint();
     boolean fromOffer = r.offer().map(o -> o.fingerprint().equals(fingerprint)).orElse(false);
-    CredentialMaterial material = fromOffer ? r.offer().get().material()
-        : r.outcome().stored().open(fingerprint, r.crypto()).orElseThrow(() ->
-            new IllegalStateException("the store has no value for current version " + fingerprint));
+    CredentialMaterial material;
+    try {
+      material = fromOffer ? r.offer().get().material()
+          : r.outcome().stored().open(fingerprint, r.crypto()).orElseThrow(() ->
+              new IllegalStateException("no value for current version " + fingerprint));
+    } catch (StoreDecryptionException | IllegalStateException e) {
+      // The target keeps what it serves; only a person can restore a lost key or store.
+      r.status().condition(READY, false, Conditions.STORE_DAMAGED, "the store Secret "
+          + r.owned().storeName() + " cannot give back version " + fingerprint + " ("
+          + (e instanceof StoreDecryptionException d ? d.reason() : "missing value")
+          + "); the target Secret is left as it was. Update the source to store it again.");
+      return;
+    }
     Optional<TokenResult.Issued> fresh = r.outcome().token();
     try {
       TargetMode mode = TargetSecret.mode(r.credential());
