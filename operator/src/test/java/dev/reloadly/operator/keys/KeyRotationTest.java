@@ -63,15 +63,7 @@ class KeyRotationTest {
   void kekRotationInterruptedHalfWayThenResumedLosesNothing() {
     MutableClock clock = new MutableClock(Instant.now());
     harness = new OperatorHarness(clock);
-    for (String name : NAMES) {
-      harness.simulator().allowCredential(clientId(name), firstSecret(name));
-      harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
-          .create();
-      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
-          .create();
-    }
-    harness.start();
-    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+    startWithServedCredentials();
 
     String oldKek = harness.runtime().keys().get().keks().active().keyId();
     assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(oldKek));
@@ -201,15 +193,7 @@ class KeyRotationTest {
   @Test
   void rotateKekCommandRotatesAtOnceAndRewrapsEveryStore() {
     harness = new OperatorHarness(Clock.systemUTC());
-    for (String name : NAMES) {
-      harness.simulator().allowCredential(clientId(name), firstSecret(name));
-      harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
-          .create();
-      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
-          .create();
-    }
-    harness.start();
-    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+    startWithServedCredentials();
     String oldKek = harness.runtime().keys().get().keks().active().keyId();
 
     int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
@@ -225,6 +209,19 @@ class KeyRotationTest {
           .withName(OperatorKeyStore.SECRET).get().getMetadata().getAnnotations())
           .doesNotContainKey(OperatorKeyStore.ROTATE_KEK);
     });
+    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+  }
+
+  /** Every credential of NAMES reads its own source Secret, and all are served. */
+  private void startWithServedCredentials() {
+    for (String name : NAMES) {
+      harness.simulator().allowCredential(clientId(name), firstSecret(name));
+      harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
+          .create();
+      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
+          .create();
+    }
+    harness.start();
     NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
   }
 
