@@ -83,8 +83,6 @@ public final class OperatorRuntime implements AutoCloseable {
     SecureRandom random = new SecureRandom();
     OperatorKeyStore keyStore = new OperatorKeyStore(client, config.namespace(), clock, random);
     KeyHolder keys = new KeyHolder(keyStore.loadOrCreate());
-    KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
-        config.sealingKeyRenewal(), config.kekRotation());
 
     TokenRequestLimiter limiter =
         new TokenRequestLimiter(config.maxConcurrentTokenRequests(), Duration.ofMillis(500));
@@ -96,6 +94,8 @@ public final class OperatorRuntime implements AutoCloseable {
         new CredentialLifecycle(tokens, new ValidationBackoff(Backoff.defaults())),
         new TargetServing(tokens, new ValidationBackoff(Backoff.defaults())),
         keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
+    KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
+        config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
     Operator operator = OperatorFactory.create(client, config, reconciler);
     operator.start();
 

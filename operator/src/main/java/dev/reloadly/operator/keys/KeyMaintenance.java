@@ -39,9 +39,12 @@ public final class KeyMaintenance {
   private final Duration sealingEvery;
   private final Duration kekEvery;
   private final EnvelopeCipher cipher = new EnvelopeCipher();
+  private final Runnable sealingKeyRenewed;
 
   public KeyMaintenance(KubernetesClient client, OperatorKeyStore store, KeyHolder holder,
-      Clock clock, SecureRandom random, Duration sealingEvery, Duration kekEvery) {
+      Clock clock, SecureRandom random, Duration sealingEvery, Duration kekEvery,
+      Runnable sealingKeyRenewed) {
+    this.sealingKeyRenewed = sealingKeyRenewed;
     this.client = client;
     this.store = store;
     this.holder = holder;
@@ -78,6 +81,9 @@ public final class KeyMaintenance {
       LOG.info("rotated the key-encryption key: new key {}", next.keks().active().keyId());
     }
     rotate(next, keys);
+    if (next.sealing() != keys.sealing()) {
+      sealingKeyRenewed.run();
+    }
     return rewrapAndRetire(Integer.MAX_VALUE) == 0 && holder.get().keks().entries().size() == 1;
   }
 

@@ -28,6 +28,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
@@ -64,6 +66,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final StatusWriter statusWriter;
   private final CredentialMetrics metrics;
   private final Clock clock;
+  private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
+      new SimpleInboundEventSource<>("key-changes");
+  private IndexerResourceCache<ReloadlyCredential> credentials;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
 
@@ -109,7 +114,23 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
                 .collect(Collectors.toSet()))
             .build(),
         context);
-    return List.of(ownedSecrets, sourceSecrets);
+    credentials = context.getPrimaryCache();
+    return List.of(ownedSecrets, sourceSecrets, keyChanges);
+  }
+
+  /**
+   * A new sealing key was published: every sealed credential is reconciled once, so its status
+   * and the old-key gauge say it should be re-sealed.
+   */
+  public void sealingKeyRenewed() {
+    if (credentials == null) {
+      return;
+    }
+    credentials.list()
+        .filter(c -> c.getSpec() != null && c.getSpec().getSource() != null
+            && c.getSpec().getSource().getSealed() != null)
+        .map(ResourceID::fromResource)
+        .forEach(keyChanges::propagateEvent);
   }
 
   @Override
