@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import static dev.reloadly.operator.crypto.StoreDecryptionException.Reason.MALFORMED;
 import static dev.reloadly.operator.crypto.StoreDecryptionException.Reason.UNSUPPORTED_VERSION;
@@ -21,7 +20,6 @@ public final class EncryptedValue {
     /** The text prefix of every format-v1 encrypted value. */
     public static final String PREFIX = "rlenv:v1:";
     /** The prefix of any version; tells "from a newer operator" apart from "not ours at all". */
-    private static final Pattern ANY_VERSION_PREFIX = Pattern.compile("rlenv:v[0-9]+:.*", Pattern.DOTALL);
     static final int VERSION = 0x01;
     // A Kubernetes Secret holds at most 1 MiB; nothing longer can have come from one.
     static final int MAX_TEXT_LENGTH = 1024 * 1024;
@@ -48,21 +46,9 @@ public final class EncryptedValue {
      * @throws StoreDecryptionException MALFORMED or UNSUPPORTED_VERSION
      */
     public static EncryptedValue parse(String text) {
-        if (text == null || text.isBlank()) {
-            throw new StoreDecryptionException(MALFORMED, "encrypted value is empty");
-        }
-        String stripped = text.strip();
-        if (stripped.length() > MAX_TEXT_LENGTH) {
-            throw new StoreDecryptionException(MALFORMED, "encrypted value is longer than " + MAX_TEXT_LENGTH + " characters");
-        }
-        if (!stripped.startsWith(PREFIX)) {
-            if (ANY_VERSION_PREFIX.matcher(stripped).matches()) {
-                throw new StoreDecryptionException(UNSUPPORTED_VERSION, "encrypted value uses a text format version other than v1");
-            }
-            throw new StoreDecryptionException(MALFORMED, "not an encrypted value: it does not start with \"" + PREFIX + "\"");
-        }
-        byte[] bytes = PrefixedBase64.decodeCanonical(stripped.substring(PREFIX.length()))
-                .orElseThrow(() -> new StoreDecryptionException(MALFORMED, "encrypted value body is not canonical unpadded base64url"));
+        byte[] bytes = PrefixedBase64.decodeBody(text, PREFIX, MAX_TEXT_LENGTH, "encrypted value", "not an encrypted value",
+                (refusal, message) -> new StoreDecryptionException(
+                        refusal == PrefixedBase64.Refusal.MALFORMED ? MALFORMED : UNSUPPORTED_VERSION, message));
         ByteCursor in = new ByteCursor(bytes);
         try {
             int version = in.u8();

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 import static dev.reloadly.operator.crypto.SealedValueException.Reason.MALFORMED;
 import static dev.reloadly.operator.crypto.SealedValueException.Reason.UNSUPPORTED_SUITE;
@@ -22,7 +21,6 @@ public final class SealedValue {
     /** The text prefix of every format-v1 sealed value. */
     public static final String PREFIX = "rlsealed:v1:";
     /** The prefix of any version; tells "from a newer operator" apart from "not ours at all". */
-    private static final Pattern ANY_VERSION_PREFIX = Pattern.compile("rlsealed:v[0-9]+:.*", Pattern.DOTALL);
     static final int VERSION = 0x01;
     static final int MAX_KEY_ID_BYTES = 64;
     // Generous for a client id or secret and still far below a Kubernetes object's 1 MiB limit.
@@ -47,21 +45,9 @@ public final class SealedValue {
      * @throws SealedValueException MALFORMED, UNSUPPORTED_VERSION or UNSUPPORTED_SUITE
      */
     public static SealedValue parse(String sealed) {
-        if (sealed == null || sealed.isBlank()) {
-            throw new SealedValueException(MALFORMED, "sealed value is empty");
-        }
-        String text = sealed.strip();
-        if (text.length() > MAX_TEXT_LENGTH) {
-            throw new SealedValueException(MALFORMED, "sealed value is longer than " + MAX_TEXT_LENGTH + " characters");
-        }
-        if (!text.startsWith(PREFIX)) {
-            if (ANY_VERSION_PREFIX.matcher(text).matches()) {
-                throw new SealedValueException(UNSUPPORTED_VERSION, "sealed value uses a text format version other than v1");
-            }
-            throw new SealedValueException(MALFORMED, "not a sealed value: it does not start with \"" + PREFIX + "\"");
-        }
-        byte[] bytes = PrefixedBase64.decodeCanonical(text.substring(PREFIX.length()))
-                .orElseThrow(() -> new SealedValueException(MALFORMED, "sealed value body is not canonical unpadded base64url"));
+        byte[] bytes = PrefixedBase64.decodeBody(sealed, PREFIX, MAX_TEXT_LENGTH, "sealed value", "not a sealed value",
+                (refusal, message) -> new SealedValueException(
+                        refusal == PrefixedBase64.Refusal.MALFORMED ? MALFORMED : UNSUPPORTED_VERSION, message));
         ByteCursor in = new ByteCursor(bytes);
         try {
             int version = in.u8();
