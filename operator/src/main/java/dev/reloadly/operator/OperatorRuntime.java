@@ -6,13 +6,13 @@ import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.KeyHolder;
 import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
-import dev.reloadly.operator.lifecycle.CredentialLifecycle;
+import dev.reloadly.operator.lifecycle.TokenRequester;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.metrics.MetricsServer;
+import dev.reloadly.operator.metrics.ReconcileObserver;
 import dev.reloadly.operator.reconciler.OperatorFactory;
 import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
-import dev.reloadly.operator.reconciler.TargetServing;
 import dev.reloadly.operator.source.CredentialSourceReader;
 import dev.reloadly.operator.source.SealedValueOpener;
 import dev.reloadly.operator.token.Backoff;
@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,10 +51,13 @@ public final class OperatorRuntime implements AutoCloseable {
   private final TokenRequestLimiter limiter;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+  private final MeterRegistry registry;
   private SharedIndexInformer<Secret> keySecretWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
-      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
+      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
+      MeterRegistry registry) {
+    this.registry = registry;
     this.operator = operator;
     this.metrics = metrics;
     this.maintenance = maintenance;
@@ -88,15 +92,16 @@ public final class OperatorRuntime implements AutoCloseable {
         new TokenRequestLimiter(config.maxConcurrentTokenRequests(), Duration.ofMillis(500));
     limiter.bindTo(registry);
     ReloadlyTokenClient tokens = limiter.limit(tokenClient);
-    ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(
+    CredentialMetrics credentialMetrics = new CredentialMetrics(registry);
+    ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(client,
         new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
             () -> keys.get().sealing())),
-        new CredentialLifecycle(tokens, new ValidationBackoff(Backoff.defaults())),
-        new TargetServing(tokens, new ValidationBackoff(Backoff.defaults())),
-        keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
+        new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
+        keys, new EventRecorder(client, clock), credentialMetrics, clock);
     KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
         config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
-    Operator operator = OperatorFactory.create(client, config, reconciler);
+    Operator operator = OperatorFactory.create(client, config, reconciler,
+        new ReconcileObserver(credentialMetrics, registry));
     operator.start();
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -105,7 +110,8 @@ public final class OperatorRuntime implements AutoCloseable {
       return t;
     });
     OperatorRuntime runtime =
-        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
+        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock,
+            registry);
     // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
     runtime.watchRotationRequests(client, config.namespace());
@@ -117,6 +123,11 @@ public final class OperatorRuntime implements AutoCloseable {
 
   public KeyMaintenance maintenance() {
     return maintenance;
+  }
+
+  /** The operator's meters (the ones /metrics serves). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   public KeyHolder keys() {

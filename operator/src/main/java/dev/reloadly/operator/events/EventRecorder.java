@@ -26,10 +26,6 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public KubernetesClient client() {
-    return client;
-  }
-
   public void normal(HasMetadata about, String reason, String message) {
     record(about, "Normal", reason, message);
   }

@@ -6,7 +6,6 @@ import static dev.reloadly.operator.api.v1alpha1.Conditions.CREDENTIAL_VALID;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.store.StoredVersions;
-import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.TokenResult;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +18,10 @@ import java.util.Optional;
  * previous version after its grace period. Kubernetes-free: the reconciler persists the result.
  */
 public final class CredentialLifecycle {
-  private final ReloadlyTokenClient tokens;
-  private final ValidationBackoff backoff;
+  private final TokenRequester tokens;
 
-  public CredentialLifecycle(ReloadlyTokenClient tokens, ValidationBackoff backoff) {
+  public CredentialLifecycle(TokenRequester tokens) {
     this.tokens = tokens;
-    this.backoff = backoff;
   }
 
   /** What the source offers now: its fingerprint and clear material (owned by the caller). */
@@ -82,30 +79,11 @@ public final class CredentialLifecycle {
       Optional<CredentialVersion> pending = ledger.pending()
           .filter(p -> p.fingerprint().equals(offer.fingerprint()));
       if (pending.isPresent()) {
-        String attempt = in.subject() + "@" + offer.fingerprint();
-        if (backoff.mayTry(attempt, in.now())) {
-          TokenResult result = tokens.requestToken(offer.material().clientId(),
-              offer.material().clientSecret(), in.audience());
-          if (result instanceof TokenResult.Issued issued) {
-            backoff.succeeded(attempt);
-            ledger = ledger.promote(offer.fingerprint(), in.now());
-            token = Optional.of(issued);
-          } else if (result instanceof TokenResult.Rejected rejected) {
-            ConditionUpdate condition = rejection(offer.fingerprint(), rejected, ledger);
-            retryAt = Optional.of(backoff.rejected(attempt, in.now(), condition));
-            conditions.add(condition);
-          } else if (result instanceof TokenResult.RetryLater later) {
-            Instant next = backoff.failed(attempt, in.now(), later.after(),
-                at -> new ConditionUpdate(CREDENTIAL_VALID, false, Conditions.VALIDATION_PENDING,
-                    "could not test version " + offer.fingerprint() + " yet (" + later.cause()
-                        + "); retrying at " + at));
-            retryAt = Optional.of(next);
-            conditions.add(backoff.lastFailure(attempt).orElseThrow());
-          }
-        } else {
-          retryAt = backoff.nextTry(attempt);
-          backoff.lastFailure(attempt).ifPresent(conditions::add);
-        }
+        Ledgered step = validate(in, offer, ledger);
+        ledger = step.ledger();
+        token = step.token();
+        retryAt = step.retryAt();
+        step.condition().ifPresent(conditions::add);
       }
     }
 
@@ -131,6 +109,36 @@ public final class CredentialLifecycle {
     }
     return new Outcome(stored.withLedger(ledger), conditions, warnings, retryAt, token,
         compromisedNow);
+  }
+
+  /** A validation step: the ledger after it, and the token, condition and retry it produced. */
+  private record Ledgered(VersionLedger ledger, Optional<TokenResult.Issued> token,
+      Optional<ConditionUpdate> condition, Optional<Instant> retryAt) {}
+
+  /** Tests the pending offered version with a real token request; promotes it when issued. */
+  private Ledgered validate(Input in, Offer offer, VersionLedger ledger) {
+    String fingerprint = offer.fingerprint();
+    TokenRequester.Attempt attempt = tokens.request("validate:" + in.subject() + "@" + fingerprint,
+        offer.material(), in.audience(), in.now(), new TokenRequester.Wording() {
+          @Override
+          public ConditionUpdate rejected(TokenResult.Rejected rejected) {
+            return rejection(fingerprint, rejected, ledger);
+          }
+
+          @Override
+          public ConditionUpdate retrying(String cause, Instant at) {
+            return new ConditionUpdate(CREDENTIAL_VALID, false, Conditions.VALIDATION_PENDING,
+                "could not test version " + fingerprint + " yet (" + cause + "); retrying at "
+                    + at);
+          }
+        });
+    if (attempt instanceof TokenRequester.Attempt.Issued issued) {
+      return new Ledgered(ledger.promote(fingerprint, in.now()), Optional.of(issued.token()),
+          Optional.empty(), Optional.empty());
+    }
+    TokenRequester.Attempt.NotNow notNow = (TokenRequester.Attempt.NotNow) attempt;
+    return new Ledgered(ledger, Optional.empty(), Optional.of(notNow.condition()),
+        Optional.of(notNow.retryAt()));
   }
 
   private static ConditionUpdate rejection(String fingerprint, TokenResult.Rejected rejected,

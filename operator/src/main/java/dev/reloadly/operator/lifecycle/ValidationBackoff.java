@@ -37,14 +37,14 @@ public final class ValidationBackoff {
     Attempts previous = attempts.get(fingerprint);
     int count = previous == null ? 0 : previous.count() + 1;
     Instant next = now.plus(backoff.delay(count, serverDelay));
-    attempts.put(fingerprint, new Attempts(count, next, condition.apply(next)));
+    attempts.put(fingerprint, new Attempts(count, next, condition.apply(next), false));
     return next;
   }
 
   /** Records a rejection and its condition; returns when to try again. */
   public Instant rejected(String fingerprint, Instant now, ConditionUpdate condition) {
     Instant next = now.plus(AFTER_REJECTION);
-    attempts.put(fingerprint, new Attempts(0, next, condition));
+    attempts.put(fingerprint, new Attempts(0, next, condition, true));
     return next;
   }
 
@@ -53,9 +53,14 @@ public final class ValidationBackoff {
     return Optional.ofNullable(attempts.get(fingerprint)).map(Attempts::condition);
   }
 
+  /** True when the last failure recorded for {@code fingerprint} was a rejection. */
+  public boolean lastWasRejection(String fingerprint) {
+    return Optional.ofNullable(attempts.get(fingerprint)).map(Attempts::rejected).orElse(false);
+  }
+
   public void succeeded(String fingerprint) {
     attempts.remove(fingerprint);
   }
 
-  private record Attempts(int count, Instant nextTry, ConditionUpdate condition) {}
+  private record Attempts(int count, Instant nextTry, ConditionUpdate condition, boolean rejected) {}
 }

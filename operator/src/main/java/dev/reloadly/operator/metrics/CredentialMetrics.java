@@ -3,6 +3,7 @@ package dev.reloadly.operator.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,17 @@ public final class CredentialMetrics {
     set(ROTATION_DUE, namespace, name, o.rotationDue());
     set(ROTATION_OVERDUE, namespace, name, o.rotationOverdue());
     set(OLD_SEALING_KEY, namespace, name, o.oldSealingKey());
+  }
+
+  /** Removes every gauge of a deleted credential, so it stops being reported (and alerted on). */
+  public void forget(String namespace, String name) {
+    for (String metric : List.of(READY, ROTATION_DUE, ROTATION_OVERDUE, OLD_SEALING_KEY)) {
+      AtomicInteger holder = gauges.remove(metric + "|" + namespace + "|" + name);
+      if (holder != null) {
+        registry.find(metric).tags("namespace", namespace, "credential", name).meters()
+            .forEach(registry::remove);
+      }
+    }
   }
 
   private void set(String metric, String namespace, String name, boolean value) {

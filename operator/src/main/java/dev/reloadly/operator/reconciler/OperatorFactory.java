@@ -3,15 +3,17 @@ package dev.reloadly.operator.reconciler;
 import dev.reloadly.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
 /** Builds the JOSDK operator around the credential reconciler, the same way for run, demo and tests. */
 public final class OperatorFactory {
   private OperatorFactory() {}
 
   public static Operator create(KubernetesClient client, OperatorConfig config,
-      ReloadlyCredentialReconciler reconciler) {
+      ReloadlyCredentialReconciler reconciler, Metrics metrics) {
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
+        .withMetrics(metrics)
         // Merge patches work on every API server, the test server included; SSA does not.
         .withUseSSAToPatchPrimaryResource(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)

@@ -15,29 +15,34 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The two Secrets a credential owns, its store and its target, read from the owned informer. */
-final class OwnedSecrets {
+final class OwnedSecrets implements TargetSecrets {
   private static final EnvelopeCipher CIPHER = new EnvelopeCipher();
 
+  private final KubernetesClient client;
   private final ReloadlyCredential credential;
   private final InformerEventSource<Secret, ReloadlyCredential> informer;
   private final OwnedSecretWriter writer;
 
   OwnedSecrets(KubernetesClient client, ReloadlyCredential credential,
       InformerEventSource<Secret, ReloadlyCredential> informer) {
+    this.client = client;
     this.credential = credential;
     this.informer = informer;
     this.writer = new OwnedSecretWriter(client);
   }
 
-  String targetName() {
+  @Override
+  public String targetName() {
     return TargetSecret.name(credential);
   }
 
-  String storeName() {
+  @Override
+  public String storeName() {
     return StoredVersions.secretName(credential.getMetadata().getName());
   }
 
-  Optional<Secret> target() {
+  @Override
+  public Optional<Secret> target() {
     return cached(targetName());
   }
 
@@ -63,7 +68,8 @@ final class OwnedSecrets {
     return write(storeName(), StoredVersions.COMPONENT, Map.of(), stored.toData());
   }
 
-  OwnedSecretWriter.Outcome writeTarget(Map<String, String> annotations, Map<String, String> data) {
+  @Override
+  public OwnedSecretWriter.Outcome writeTarget(Map<String, String> annotations, Map<String, String> data) {
     return write(targetName(), TargetSecret.COMPONENT, annotations, data);
   }
 
@@ -71,7 +77,8 @@ final class OwnedSecrets {
    * Deletes target Secrets this credential wrote under an earlier spec.target.secretName, so a
    * rename leaves no stale copy of the credential behind.
    */
-  void deleteStaleTargets(KubernetesClient client) {
+  @Override
+  public void deleteStaleTargets() {
     informer.list(credential.getMetadata().getNamespace(), s ->
             TargetSecret.COMPONENT.equals(label(s, ApiLabels.COMPONENT))
                 && credential.getMetadata().getName().equals(label(s, ApiLabels.CREDENTIAL))
@@ -92,9 +99,17 @@ final class OwnedSecrets {
         ApiLabels.MANAGED_BY, ApiLabels.MANAGED_BY_VALUE,
         ApiLabels.CREDENTIAL, credential.getMetadata().getName(),
         ApiLabels.COMPONENT, component);
+    // Read-your-writes: the informer serves what was just written until its watch catches up, so
+    // the next reconcile does not act on the Secret as it was (and mint a second token).
     return writer.write(credential, name, labels, annotations, data, cached(name),
-        written -> informer.handleRecentResourceUpdate(ResourceID.fromResource(written), written,
-            written));
+        (written, previous) -> {
+          if (previous == null) {
+            informer.handleRecentResourceCreate(ResourceID.fromResource(written), written);
+          } else {
+            informer.handleRecentResourceUpdate(ResourceID.fromResource(written), written,
+                previous);
+          }
+        });
   }
 
   private Optional<Secret> cached(String name) {

@@ -11,6 +11,9 @@ import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.OperatorKeys;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.lifecycle.TokenRequester;
+import dev.reloadly.operator.token.TokenResult;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.source.CredentialSourceReader;
@@ -53,6 +56,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   static final String OWNED_SECRETS = "owned-secrets";
   static final String SOURCE_SECRETS = "source-secrets";
   static final String SOURCE_INDEX = "by-source-secret";
+  /** After a status conflict the reconcile starts again from a fresh copy this soon. */
+  static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
   /** A missing source Secret may appear without the watch label; look again at this pace. */
   static final Duration SOURCE_RETRY = Duration.ofSeconds(30);
 
@@ -64,6 +69,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final Supplier<OperatorKeys> keys;
   private final EventRecorder events;
   private final StatusWriter statusWriter;
+  private final SignalAnnotations signals;
   private final CredentialMetrics metrics;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -72,15 +78,20 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
 
-  public ReloadlyCredentialReconciler(CredentialSourceReader sources, CredentialLifecycle lifecycle,
-      TargetServing serving, Supplier<OperatorKeys> keys, EventRecorder events,
+  /**
+   * @param client the operator's client, for the status and signal writes
+   * @param tokens the one way to ask Reloadly for a token, shared by validation and minting
+   */
+  public ReloadlyCredentialReconciler(KubernetesClient client, CredentialSourceReader sources,
+      TokenRequester tokens, Supplier<OperatorKeys> keys, EventRecorder events,
       CredentialMetrics metrics, Clock clock) {
     this.sources = sources;
-    this.lifecycle = lifecycle;
-    this.serving = serving;
+    this.lifecycle = new CredentialLifecycle(tokens);
+    this.serving = new TargetServing(new TokenServing(tokens));
     this.keys = keys;
     this.events = events;
-    this.statusWriter = new StatusWriter(events.client());
+    this.statusWriter = new StatusWriter(client);
+    this.signals = new SignalAnnotations(client);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -147,7 +158,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     if (specProblem.isPresent()) {
       status.condition(SOURCE_READY, false, Conditions.INVALID_SPEC, specProblem.get());
       status.condition(READY, false, Conditions.INVALID_SPEC, specProblem.get());
-      return finish(credential, status, requeue);
+      return finish(credential, context, status, requeue);
     }
     CredentialPolicy policy = CredentialPolicy.of(credential.getSpec());
     OperatorKeys keys = this.keys.get();
@@ -157,7 +168,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     } catch (IllegalArgumentException e) {
       status.condition(READY, false, Conditions.STORE_DAMAGED, "store Secret "
           + owned.storeName() + " is damaged (" + e.getMessage() + "); nothing was changed");
-      return finish(credential, status, requeue);
+      return finish(credential, context, status, requeue);
     }
 
     SourceResult source = sources.read(credential, new WatchedSourceSecrets(
@@ -194,17 +205,28 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       // The store is written before the target: a promotion is on record before it is served,
       // so an operator stopped in between resumes without promoting twice.
       if (owned.writeStore(outcome.stored()) == OwnedSecretWriter.Outcome.CONFLICT) {
+        outcome.token().ifPresent(TokenResult.Issued::wipe);
         status.condition(READY, false, Conditions.TARGET_CONFLICT, "Secret " + owned.storeName()
             + " exists and is not owned by this credential; it is left untouched");
-        return finish(credential, status, requeue);
+        return finish(credential, context, status, requeue);
       }
-      serving.serve(new TargetServing.Request(credential, context.getClient(), owned, outcome,
-          offer, policy, crypto, status, requeue, now));
+      TargetServing.Served served = serving.serve(new TargetServing.Input(credential, owned,
+          outcome.stored(), offer, outcome.token(), policy, crypto,
+          Conditions.isTrue(status.status().getConditions(), SOURCE_READY), now));
+      served.conditions().forEach(status::apply);
+      served.nextDue().ifPresent(requeue::at);
+      status.status().setTokenExpiresAt(served.tokenExpiresAt());
+      if (served.forcedRefreshAnswered()) {
+        // The next reconcile must not see the signal again from a lagging cache (it would mint a
+        // second token), and the status write below must carry the new resourceVersion.
+        signals.clear(credential, ApiLabels.REFRESH_TOKEN)
+            .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
+      }
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue);
     } finally {
       offered.ifPresent(CredentialMaterial::close);
     }
-    return finish(credential, status, requeue);
+    return finish(credential, context, status, requeue);
   }
 
   @Override
@@ -220,7 +242,18 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   }
 
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
-      StatusDraft status, Requeue requeue) {
+      Context<ReloadlyCredential> context, StatusDraft status, Requeue requeue) {
+    if (status.changed()) {
+      Optional<ReloadlyCredential> written = statusWriter.write(credential, status.status());
+      if (written.isEmpty()) {
+        // Computed from an older copy: write nothing, record nothing, and start again from fresh.
+        LOG.debug("status of {}/{} changed meanwhile; reconciling again",
+            credential.getMetadata().getNamespace(), credential.getMetadata().getName());
+        return UpdateControl.<ReloadlyCredential>noUpdate().rescheduleAfter(CONFLICT_RETRY);
+      }
+      cacheOwnWrite(context, credential, written.get());
+    }
+    // Events follow a written status, so a conflicting reconcile never announces a transition twice.
     recordTransitions(credential, status);
     List<io.fabric8.kubernetes.api.model.Condition> conditions = status.status().getConditions();
     metrics.observe(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
@@ -229,33 +262,37 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             Conditions.isTrue(conditions, Conditions.ROTATION_OVERDUE),
             status.status().getSealingKey() != null
                 && Boolean.FALSE.equals(status.status().getSealingKey().getNewest())));
-    if (status.changed()) {
-      statusWriter.write(credential, status.status());
-    }
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);
     return control;
   }
 
-  /** Events on transitions only, so a steady state records none. */
+  /** Events on transitions only (see {@link EventPolicy}), so a steady state records none. */
   private void recordTransitions(ReloadlyCredential credential, StatusDraft status) {
-    for (String type : List.of(READY, Conditions.ROTATION_DUE, Conditions.ROTATION_OVERDUE,
-        Conditions.CREDENTIAL_VALID, Conditions.TOKEN_READY)) {
-      if (!status.transitioned(type)) {
-        continue;
-      }
-      status.drafted(type).ifPresent(c -> {
-        boolean good = Conditions.TRUE.equals(c.getStatus())
-            != (type.equals(Conditions.ROTATION_DUE) || type.equals(Conditions.ROTATION_OVERDUE));
-        if (good) {
-          if (status.observed(type).isPresent() || type.equals(READY)) {
-            events.normal(credential, c.getReason(), c.getMessage());
-          }
-        } else {
-          events.warning(credential, c.getReason(), c.getMessage());
-        }
-      });
+    for (String type : EventPolicy.TYPES) {
+      status.drafted(type)
+          .flatMap(after -> EventPolicy.decide(type, status.observed(type), after))
+          .ifPresent(e -> {
+            if (e.warning()) {
+              events.warning(credential, e.reason(), e.message());
+            } else {
+              events.normal(credential, e.reason(), e.message());
+            }
+          });
     }
+  }
+
+  /**
+   * Read-your-writes for the credential itself: the primary cache serves what this reconcile
+   * wrote until the watch delivers it, and later writes of this reconcile carry its
+   * resourceVersion.
+   */
+  private static void cacheOwnWrite(Context<ReloadlyCredential> context,
+      ReloadlyCredential credential, ReloadlyCredential written) {
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(written), written, credential);
+    credential.getMetadata().setAnnotations(written.getMetadata().getAnnotations());
+    credential.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
   }
 
   private static String annotation(ReloadlyCredential credential, String key) {

@@ -55,12 +55,4 @@ final class StatusDraft {
   Optional<Condition> drafted(String type) {
     return Conditions.find(draft.getConditions(), type);
   }
-
-  /** True when the condition's status or reason differs from what was observed. */
-  boolean transitioned(String type) {
-    Optional<Condition> before = observed(type);
-    Optional<Condition> after = drafted(type);
-    return !before.map(Condition::getStatus).equals(after.map(Condition::getStatus))
-        || !before.map(Condition::getReason).equals(after.map(Condition::getReason));
-  }
 }

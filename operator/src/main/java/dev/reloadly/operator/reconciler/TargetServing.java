@@ -12,99 +12,131 @@ import dev.reloadly.operator.lifecycle.ConditionUpdate;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import dev.reloadly.operator.lifecycle.CredentialVersion;
-import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.lifecycle.VersionLedger;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.target.OwnedSecretWriter;
 import dev.reloadly.operator.target.TargetData;
 import dev.reloadly.operator.target.TargetSecret;
-import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.ServedToken;
 import dev.reloadly.operator.token.TokenResult;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Serves the current version through the target Secret: credentials and/or a bearer token,
- * minted only when the served one is due for refresh, and withdrawn after a compromise.
+ * Serves the current version through the target Secret: its credentials and/or a bearer token
+ * (decided by {@link TokenServing}), or, after a compromise with nothing to replace it, only the
+ * endpoint. It writes only the target; what it found comes back as a {@link Served} for the
+ * reconciler to put into status.
  */
-public final class TargetServing {
-  private final ReloadlyTokenClient tokens;
-  private final ValidationBackoff backoff;
+final class TargetServing {
+  private final TokenServing tokens;
 
-  public TargetServing(ReloadlyTokenClient tokens, ValidationBackoff backoff) {
+  TargetServing(TokenServing tokens) {
     this.tokens = tokens;
-    this.backoff = backoff;
   }
 
-  record Request(ReloadlyCredential credential, KubernetesClient client, OwnedSecrets owned,
-      CredentialLifecycle.Outcome outcome, Optional<CredentialLifecycle.Offer> offer,
-      CredentialPolicy policy, StoredVersions.Crypto crypto, StatusDraft status, Requeue requeue,
-      Instant now) {}
+  /**
+   * @param fresh a token the lifecycle minted while validating the new current version
+   * @param sourceReady whether the source could be read in this reconcile
+   */
+  record Input(ReloadlyCredential credential, TargetSecrets owned, StoredVersions stored,
+      Optional<CredentialLifecycle.Offer> offer, Optional<TokenResult.Issued> fresh,
+      CredentialPolicy policy, StoredVersions.Crypto crypto, boolean sourceReady, Instant now) {
 
-  void serve(Request r) {
-    VersionLedger ledger = r.outcome().stored().ledger();
-    String audience = r.credential().getSpec().getProduct()
-        .baseUrl(r.credential().getSpec().getEnvironment());
-    TargetSecret.Keys keys = TargetSecret.keys(r.credential());
+    String subject() {
+      return credential.getMetadata().getNamespace() + "/" + credential.getMetadata().getName();
+    }
+
+    String audience() {
+      return credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment());
+    }
+  }
+
+  /**
+   * What serving found.
+   *
+   * @param tokenExpiresAt the expiry of the token the target serves afterwards, or null
+   * @param forcedRefreshAnswered a token was minted while the refresh-token annotation was set
+   */
+  record Served(List<ConditionUpdate> conditions, Optional<Instant> nextDue, String tokenExpiresAt,
+      boolean forcedRefreshAnswered) {}
+
+  Served serve(Input in) {
+    VersionLedger ledger = in.stored().ledger();
     Optional<CredentialVersion> current = ledger.current();
     if (current.isEmpty()) {
-      withdrawOrWait(r, ledger, keys, audience);
-      return;
+      return withdrawOrWait(in, ledger);
     }
     String fingerprint = current.get().fingerprint();
-    boolean fromOffer = r.offer().map(o -> o.fingerprint().equals(fingerprint)).orElse(false);
+    boolean fromOffer = in.offer().map(o -> o.fingerprint().equals(fingerprint)).orElse(false);
+    Optional<ServedToken> served = in.owned().target()
+        .flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
+        .filter(s -> s.fingerprint().equals(fingerprint));
     CredentialMaterial material;
     try {
-      material = fromOffer ? r.offer().get().material()
-          : r.outcome().stored().open(fingerprint, r.crypto()).orElseThrow(() ->
+      material = fromOffer ? in.offer().get().material()
+          : in.stored().open(fingerprint, in.crypto()).orElseThrow(() ->
               new IllegalStateException("no value for current version " + fingerprint));
     } catch (StoreDecryptionException | IllegalStateException e) {
       // The target keeps what it serves; only a person can restore a lost key or store.
-      r.status().condition(READY, false, Conditions.STORE_DAMAGED, "the store Secret "
-          + r.owned().storeName() + " cannot give back version " + fingerprint + " ("
-          + (e instanceof StoreDecryptionException d ? d.reason() : "missing value")
-          + "); the target Secret is left as it was. Update the source to store it again.");
-      return;
+      return new Served(List.of(new ConditionUpdate(READY, false, Conditions.STORE_DAMAGED,
+          "the store Secret " + in.owned().storeName() + " cannot give back version "
+              + fingerprint + " (" + (e instanceof StoreDecryptionException d ? d.reason()
+              : "missing value") + "); the target Secret is left as it was. Update the source to"
+              + " store it again.")), Optional.empty(), servedExpiry(in.owned().target()), false);
     }
-    Optional<TokenResult.Issued> fresh = r.outcome().token();
+    TokenServing.Decision token = null;
     try {
-      TargetMode mode = TargetSecret.mode(r.credential());
-      TargetData data = new TargetData(keys).withEndpoint(audience);
+      TargetMode mode = TargetSecret.mode(in.credential());
+      TargetData data = new TargetData(TargetSecret.keys(in.credential()))
+          .withEndpoint(in.audience());
       Map<String, String> annotations = new HashMap<>();
       annotations.put(ApiLabels.VERSION, fingerprint);
       if (mode.includesCredentials()) {
         data.withCredentials(material);
       }
-      boolean wantToken = mode.includesToken() && r.policy().tokenEnabled();
+      List<ConditionUpdate> conditions = new ArrayList<>();
+      boolean forced = forcedRefresh(in.credential());
+      boolean wantToken = mode.includesToken() && in.policy().tokenEnabled();
       if (wantToken) {
-        fresh = token(r, fingerprint, material, audience, fresh, data, annotations);
-      } else {
-        annotations.put(ApiLabels.TOKEN_ISSUED_AT, null);
-        annotations.put(ApiLabels.TOKEN_EXPIRES_AT, null);
-        r.status().status().setTokenExpiresAt(null);
+        token = tokens.decide(new TokenServing.Request(in.subject(), fingerprint, material,
+            in.audience(), served, in.fresh(), in.policy().refresh(), forced, in.now()));
+        token.condition().ifPresent(conditions::add);
+        token.minted().ifPresent(data::withToken);
+        if (token.minted().isEmpty() && token.kept().isPresent()) {
+          data.withServedToken(in.owned().target().orElseThrow().getData());
+        }
       }
-      OwnedSecretWriter.Outcome written = r.owned().writeTarget(annotations, data.build());
+      Optional<Instant> expiresAt = token == null ? Optional.empty() : token.expiresAt();
+      annotations.put(ApiLabels.TOKEN_ISSUED_AT, token == null ? null : token.minted()
+          .map(t -> t.issuedAt().toString())
+          .orElse(token.kept().map(s -> s.issuedAt().toString()).orElse(null)));
+      annotations.put(ApiLabels.TOKEN_EXPIRES_AT, expiresAt.map(Instant::toString).orElse(null));
+
+      OwnedSecretWriter.Outcome written = in.owned().writeTarget(annotations, data.build());
       if (written == OwnedSecretWriter.Outcome.CONFLICT) {
-        r.status().condition(READY, false, Conditions.TARGET_CONFLICT, "Secret "
-            + r.owned().targetName() + " exists and is not owned by this credential; it is left"
-            + " untouched. Delete it or set spec.target.secretName to another name.");
-      } else {
-        r.owned().deleteStaleTargets(r.client());
-        readiness(r, fingerprint, wantToken && !data.hasToken());
+        conditions.add(new ConditionUpdate(READY, false, Conditions.TARGET_CONFLICT, "Secret "
+            + in.owned().targetName() + " exists and is not owned by this credential; it is"
+            + " left untouched. Delete it or set spec.target.secretName to another name."));
+        return new Served(conditions, token == null ? Optional.empty() : token.nextDue(),
+            servedExpiry(in.owned().target()), false);
       }
-      if (fresh.isPresent() && forcedRefresh(r.credential())) {
-        clearForcedRefresh(r);
-      }
+      in.owned().deleteStaleTargets();
+      conditions.add(readiness(in, fingerprint, wantToken && !data.hasToken()));
+      return new Served(conditions, token == null ? Optional.empty() : token.nextDue(),
+          expiresAt.map(Instant::toString).orElse(null),
+          forced && token != null && token.minted().isPresent());
     } finally {
-      fresh.ifPresent(TokenResult.Issued::wipe);
+      if (token != null) {
+        token.minted().ifPresent(TokenResult.Issued::wipe);
+      }
+      in.fresh().ifPresent(TokenResult.Issued::wipe);
       if (!fromOffer) {
         material.close();
       }
@@ -112,123 +144,57 @@ public final class TargetServing {
   }
 
   /** Ready once the target is written: true unless the source or the token needs attention. */
-  private static void readiness(Request r, String fingerprint, boolean tokenMissing) {
-    if (!Conditions.isTrue(r.status().status().getConditions(), Conditions.SOURCE_READY)) {
-      r.status().condition(READY, false, Conditions.SOURCE_NOT_READY, "the source cannot be"
-          + " read; target Secret " + r.owned().targetName() + " keeps serving version "
+  private static ConditionUpdate readiness(Input in, String fingerprint, boolean tokenMissing) {
+    if (!in.sourceReady()) {
+      return new ConditionUpdate(READY, false, Conditions.SOURCE_NOT_READY, "the source cannot"
+          + " be read; target Secret " + in.owned().targetName() + " keeps serving version "
           + fingerprint + " from the store");
-    } else if (tokenMissing) {
-      r.status().condition(READY, false, Conditions.TOKEN_REQUEST_FAILED,
+    }
+    if (tokenMissing) {
+      return new ConditionUpdate(READY, false, Conditions.TOKEN_REQUEST_FAILED,
           "no bearer token could be minted yet; see TokenReady");
-    } else {
-      r.status().condition(READY, true, Conditions.RECONCILED, "target Secret "
-          + r.owned().targetName() + " serves version " + fingerprint);
     }
-  }
-
-  /** Mints when due and fills the token part of the target; returns the token it minted. */
-  private Optional<TokenResult.Issued> token(Request r, String fingerprint,
-      CredentialMaterial material, String audience, Optional<TokenResult.Issued> fresh,
-      TargetData data, Map<String, String> annotations) {
-    String jitterKey = r.credential().getMetadata().getNamespace() + "/"
-        + r.credential().getMetadata().getName();
-    Optional<Secret> target = r.owned().target();
-    Optional<ServedToken> served = target.flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
-        .filter(s -> s.fingerprint().equals(fingerprint));
-    boolean forced = forcedRefresh(r.credential());
-    boolean due = served.map(s -> s.needsRefresh(fingerprint, r.policy().refresh(), jitterKey, r.now()))
-        .orElse(true);
-    String backoffKey = "token:" + jitterKey + ":" + fingerprint;
-    if (fresh.isEmpty() && (due || forced)) {
-      if (backoff.mayTry(backoffKey, r.now())) {
-        TokenResult result = tokens.requestToken(material.clientId(), material.clientSecret(), audience);
-        if (result instanceof TokenResult.Issued issued) {
-          backoff.succeeded(backoffKey);
-          fresh = Optional.of(issued);
-        } else if (result instanceof TokenResult.Rejected rejected) {
-          r.requeue().at(backoff.rejected(backoffKey, r.now(), new ConditionUpdate(TOKEN_READY,
-              false, Conditions.TOKEN_REQUEST_FAILED, "Reloadly now rejects current version "
-                  + fingerprint + " (" + rejected.errorCode() + "): was it revoked in the portal?")));
-        } else if (result instanceof TokenResult.RetryLater later) {
-          boolean stillValid = served.filter(s -> s.expiresAt().isAfter(r.now())).isPresent();
-          r.requeue().at(backoff.failed(backoffKey, r.now(), later.after(),
-              at -> new ConditionUpdate(TOKEN_READY, stillValid, Conditions.TOKEN_REQUEST_FAILED,
-                  "token request failed (" + later.cause() + "); retrying at " + at)));
-        }
-      } else {
-        backoff.nextTry(backoffKey).ifPresent(r.requeue()::at);
-      }
-      if (fresh.isEmpty()) {
-        backoff.lastFailure(backoffKey).ifPresent(r.status()::apply);
-      }
-    }
-    if (fresh.isPresent()) {
-      TokenResult.Issued issued = fresh.get();
-      data.withToken(issued);
-      annotations.put(ApiLabels.TOKEN_ISSUED_AT, issued.issuedAt().toString());
-      annotations.put(ApiLabels.TOKEN_EXPIRES_AT, issued.expiresAt().toString());
-      r.status().status().setTokenExpiresAt(issued.expiresAt().toString());
-      r.status().condition(TOKEN_READY, true, Conditions.TOKEN_ISSUED,
-          "bearer token valid until " + issued.expiresAt());
-      r.requeue().at(r.policy().refresh().refreshAt(issued.issuedAt(), issued.expiresAt(), jitterKey));
-    } else if (served.isPresent() && served.get().expiresAt().isAfter(r.now())) {
-      ServedToken s = served.get();
-      data.withServedToken(target.get().getData());
-      annotations.put(ApiLabels.TOKEN_ISSUED_AT, s.issuedAt().toString());
-      annotations.put(ApiLabels.TOKEN_EXPIRES_AT, s.expiresAt().toString());
-      r.status().status().setTokenExpiresAt(s.expiresAt().toString());
-      if (!due && !forced) {
-        r.status().condition(TOKEN_READY, true, Conditions.TOKEN_VALID,
-            "bearer token valid until " + s.expiresAt());
-        r.requeue().at(s.refreshAt(r.policy().refresh(), jitterKey));
-      }
-    } else {
-      annotations.put(ApiLabels.TOKEN_ISSUED_AT, null);
-      annotations.put(ApiLabels.TOKEN_EXPIRES_AT, null);
-      r.status().status().setTokenExpiresAt(null);
-    }
-    return fresh;
+    return new ConditionUpdate(READY, true, Conditions.RECONCILED, "target Secret "
+        + in.owned().targetName() + " serves version " + fingerprint);
   }
 
   /** No current version: after a compromise the target is stripped; otherwise left as it was. */
-  private void withdrawOrWait(Request r, VersionLedger ledger, TargetSecret.Keys keys,
-      String audience) {
+  private static Served withdrawOrWait(Input in, VersionLedger ledger) {
     boolean openIncident = ledger.incidents().stream().anyMatch(i -> i.resolvedAt() == null);
-    if (openIncident && r.owned().target().isPresent()) {
+    if (openIncident && in.owned().target().isPresent()) {
       Map<String, String> annotations = new HashMap<>();
       annotations.put(ApiLabels.VERSION, null);
       annotations.put(ApiLabels.TOKEN_ISSUED_AT, null);
       annotations.put(ApiLabels.TOKEN_EXPIRES_AT, null);
-      r.owned().writeTarget(annotations, new TargetData(keys).withEndpoint(audience).build());
-      r.status().status().setTokenExpiresAt(null);
-      r.status().condition(TOKEN_READY, false, Conditions.TOKEN_WITHDRAWN,
-          "the compromised version's token was removed from the target Secret");
-      r.status().condition(READY, false, Conditions.NO_VALID_VERSION, "the served version was"
-          + " reported compromised and withdrawn; rotate in the Reloadly portal, update the source"
-          + " (re-seal and commit, or update the Secret) and the new version is served at once");
-      return;
+      in.owned().writeTarget(annotations, new TargetData(TargetSecret.keys(in.credential()))
+          .withEndpoint(in.audience()).build());
+      return new Served(List.of(
+          new ConditionUpdate(TOKEN_READY, false, Conditions.TOKEN_WITHDRAWN,
+              "the compromised version's token was removed from the target Secret"),
+          new ConditionUpdate(READY, false, Conditions.NO_VALID_VERSION, "the served version was"
+              + " reported compromised and withdrawn; rotate in the Reloadly portal, update the"
+              + " source (re-seal and commit, or update the Secret) and the new version is served"
+              + " at once")), Optional.empty(), null, false);
     }
-    String why = Conditions.isTrue(r.status().status().getConditions(), Conditions.SOURCE_READY)
+    String why = in.sourceReady()
         ? "no version has been accepted by Reloadly yet; see CredentialValid"
         : "the source cannot be read; see SourceReady";
-    r.status().condition(READY, false, openIncident ? Conditions.NO_VALID_VERSION
-        : Conditions.isTrue(r.status().status().getConditions(), Conditions.SOURCE_READY)
-            ? Conditions.NO_VALID_VERSION : Conditions.SOURCE_NOT_READY,
-        why + "; target Secret " + r.owned().targetName() + " left as it was");
+    return new Served(List.of(new ConditionUpdate(READY, false,
+        openIncident || in.sourceReady() ? Conditions.NO_VALID_VERSION
+            : Conditions.SOURCE_NOT_READY,
+        why + "; target Secret " + in.owned().targetName() + " left as it was")),
+        Optional.empty(), servedExpiry(in.owned().target()), false);
+  }
+
+  /** The expiry of the token a target Secret serves, as its annotation says. */
+  private static String servedExpiry(Optional<Secret> target) {
+    return target.flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
+        .map(s -> s.expiresAt().toString()).orElse(null);
   }
 
   /** A null value counts as absent, as a merge patch with null means "remove". */
-  private static boolean forcedRefresh(ReloadlyCredential credential) {
+  static boolean forcedRefresh(ReloadlyCredential credential) {
     Map<String, String> annotations = credential.getMetadata().getAnnotations();
     return annotations != null && annotations.get(ApiLabels.REFRESH_TOKEN) != null;
-  }
-
-  private static void clearForcedRefresh(Request r) {
-    r.client().resources(ReloadlyCredential.class)
-        .inNamespace(r.credential().getMetadata().getNamespace())
-        .withName(r.credential().getMetadata().getName())
-        // A JSON patch "remove": the test server stores a merge patch's null as a value.
-        .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-            + ApiLabels.REFRESH_TOKEN.replace("~", "~0").replace("/", "~1") + "\"}]");
   }
 }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,18 @@ public final class OwnedSecretWriter {
   public Outcome write(HasMetadata owner, String name, Map<String, String> labels,
       Map<String, String> annotations, Map<String, String> data, Optional<Secret> cached,
       Consumer<Secret> onWritten) {
+    return write(owner, name, labels, annotations, data, cached,
+        (written, previous) -> onWritten.accept(written));
+  }
+
+  /**
+   * As {@link #write(HasMetadata, String, Map, Map, Map, Optional, Consumer)}, telling
+   * {@code onWritten} the Secret written and the one it replaced (null after a create), which is
+   * what a read-your-writes cache needs to tell its own write from a later one.
+   */
+  public Outcome write(HasMetadata owner, String name, Map<String, String> labels,
+      Map<String, String> annotations, Map<String, String> data, Optional<Secret> cached,
+      BiConsumer<Secret, Secret> onWritten) {
     String namespace = owner.getMetadata().getNamespace();
     Secret existing = cached.orElse(null);
     if (existing == null) {
@@ -61,7 +74,7 @@ public final class OwnedSecretWriter {
                 .withData(data)
                 .build())
             .create();
-        onWritten.accept(created);
+        onWritten.accept(created, null);
         return Outcome.CREATED;
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
@@ -94,7 +107,7 @@ public final class OwnedSecretWriter {
     // update() sends the cached resourceVersion: a concurrent change fails with 409 and the
     // reconcile is retried against fresh state instead of overwriting it.
     Secret updated = client.secrets().inNamespace(namespace).resource(desired).update();
-    onWritten.accept(updated);
+    onWritten.accept(updated, existing);
     return Outcome.UPDATED;
   }
 

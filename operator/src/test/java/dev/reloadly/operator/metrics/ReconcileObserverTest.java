@@ -1,0 +1,48 @@
+package dev.reloadly.operator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction;
+import io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReconcileObserverTest {
+
+  @Test
+  void aDeletedCredentialsGaugesDisappearAndOthersStay() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CredentialMetrics metrics = new CredentialMetrics(registry);
+    ReconcileObserver observer = new ReconcileObserver(metrics, registry);
+    CredentialMetrics.Observation ready = new CredentialMetrics.Observation(true, false, false, false);
+    metrics.observe("payments", "shop", ready);
+    metrics.observe("payments", "other", ready);
+
+    observer.receivedEvent(new ResourceEvent(ResourceAction.UPDATED,
+        new ResourceID("shop", "payments"), null), Map.of());
+    assertThat(registry.find(CredentialMetrics.READY).tag("credential", "shop").gauge()).isNotNull();
+
+    observer.receivedEvent(new ResourceEvent(ResourceAction.DELETED,
+        new ResourceID("shop", "payments"), null), Map.of());
+    assertThat(registry.find(CredentialMetrics.READY).tag("credential", "shop").gauges()).isEmpty();
+    assertThat(registry.find(CredentialMetrics.ROTATION_DUE).tag("credential", "shop").gauges())
+        .isEmpty();
+    assertThat(registry.find(CredentialMetrics.READY).tag("credential", "other").gauge())
+        .isNotNull();
+
+    // Observed again (re-created): registered again.
+    metrics.observe("payments", "shop", ready);
+    assertThat(registry.find(CredentialMetrics.READY).tag("credential", "shop").gauge()).isNotNull();
+  }
+
+  @Test
+  void finishedReconcilesAreCounted() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ReconcileObserver observer = new ReconcileObserver(new CredentialMetrics(registry), registry);
+    observer.finishedReconciliation(null, Map.of());
+    observer.finishedReconciliation(null, Map.of());
+    assertThat(registry.counter(ReconcileObserver.RECONCILES).count()).isEqualTo(2.0);
+  }
+}
