@@ -30,7 +30,6 @@ public final class Conditions {
   public static final String VALID = "Valid";
   public static final String INVALID_CREDENTIALS = "InvalidCredentials";
   public static final String VALIDATION_PENDING = "ValidationPending";
-  public static final String TOKEN_ISSUED = "TokenIssued";
   public static final String TOKEN_DISABLED = "TokenDisabled";
   public static final String TOKEN_REQUEST_FAILED = "TokenRequestFailed";
   public static final String NOT_DUE = "NotDue";

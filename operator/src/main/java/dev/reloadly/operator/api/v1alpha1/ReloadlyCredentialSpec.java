@@ -48,15 +48,18 @@ public class ReloadlyCredentialSpec {
   private TargetSpec target;
 
   @JsonPropertyDescription(
-      "Workloads that use the target Secret and are rolled when the served credential changes.")
+      "Workloads that use the target Secret and are rolled when the served credential changes."
+          + " Accepted and validated, not acted on yet: consumers are not rolled in this release.")
   private Consumers consumers;
 
   @JsonPropertyDescription(
       "Egress control: Reloadly traffic leaves only through NAT nodes whose IPs are allowlisted"
-          + " with Reloadly (guideline C7).")
+          + " with Reloadly (guideline C7). Accepted and validated, not acted on yet: no egress"
+          + " policy is written in this release.")
   private EgressSpec egress;
 
-  @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced.")
+  @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced."
+      + " Accepted and validated, not acted on yet: no check runs in this release.")
   private ComplianceSpec compliance;
 
   public Environment getEnvironment() { return environment; }
