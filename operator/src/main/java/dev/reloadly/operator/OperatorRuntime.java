@@ -6,6 +6,7 @@ import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.KeyHolder;
 import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.leader.LeaderDuties;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.metrics.CredentialMetrics;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +35,8 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +54,16 @@ public final class OperatorRuntime implements AutoCloseable {
   private final TokenRequestLimiter limiter;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
-  private SharedIndexInformer<Secret> keySecretWatch;
+  private final LeaderDuties duties;
+  /** Bumped when leading stops, so a pass scheduled under an earlier term does nothing. */
+  private final AtomicInteger term = new AtomicInteger();
+  private final AtomicLong maintenancePasses = new AtomicLong();
+  private volatile SharedIndexInformer<Secret> keySecretWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
-      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
+      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
+      LeaderDuties duties) {
+    this.duties = duties;
     this.operator = operator;
     this.metrics = metrics;
     this.maintenance = maintenance;
@@ -96,7 +106,11 @@ public final class OperatorRuntime implements AutoCloseable {
         keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
     KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
         config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
-    Operator operator = OperatorFactory.create(client, config, reconciler);
+    LeaderDuties duties = new LeaderDuties(config.leaderElection().identity());
+    Gauge.builder("reloadly_operator_leader", duties, d -> d.leading() ? 1 : 0)
+        .description("1 while this replica holds the leader Lease (or runs alone)")
+        .register(registry);
+    Operator operator = OperatorFactory.create(client, config, reconciler, duties.callbacks());
     operator.start();
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,11 +118,25 @@ public final class OperatorRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    OperatorRuntime runtime =
-        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
-    // A first pass at once finishes a re-wrap that a stopped operator left half done.
-    runtime.scheduleMaintenance(Duration.ZERO);
-    runtime.watchRotationRequests(client, config.namespace());
+    OperatorRuntime runtime = new OperatorRuntime(operator, metrics, maintenance, keys, limiter,
+        scheduler, clock, duties);
+    // Key maintenance writes the key Secret and every store: only the leader may run it.
+    duties.bind(new LeaderDuties.Duty() {
+      @Override
+      public void start() {
+        // A first pass at once finishes a re-wrap that a stopped operator left half done.
+        runtime.scheduleMaintenance(Duration.ZERO, runtime.term.get());
+        runtime.watchRotationRequests(client, config.namespace());
+      }
+
+      @Override
+      public void stop() {
+        runtime.stopMaintenance();
+      }
+    });
+    if (!config.leaderElection().enabled()) {
+      duties.startLeading();
+    }
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.namespace(), keys.get().sealing().newest().keyId());
@@ -127,23 +155,51 @@ public final class OperatorRuntime implements AutoCloseable {
     return limiter;
   }
 
+  /** True while this replica holds the leader Lease, or always when leader election is off. */
+  public boolean leading() {
+    return duties.leading();
+  }
+
+  public String identity() {
+    return duties.identity();
+  }
+
+  /** How many scheduled key maintenance passes this replica has run. */
+  public long maintenancePasses() {
+    return maintenancePasses.get();
+  }
+
   /**
    * Runs key maintenance after {@code delay}, then again at the exact moment the next key is due
    * (at least hourly), or in a minute while a re-wrap is unfinished or a run failed, so a failing
    * run never spins.
    */
-  private void scheduleMaintenance(Duration delay) {
+  private void scheduleMaintenance(Duration delay, int scheduledIn) {
     scheduler.schedule(() -> {
+      if (scheduledIn != term.get()) {
+        return;
+      }
       Duration next;
       try {
+        maintenancePasses.incrementAndGet();
         next = maintenance.runOnce() ? untilNextKeyDue() : UNSETTLED_RETRY;
       } catch (RuntimeException e) {
         LOG.warn("key maintenance failed ({}); trying again in a minute",
             e.getClass().getSimpleName());
         next = UNSETTLED_RETRY;
       }
-      scheduleMaintenance(next);
+      scheduleMaintenance(next, scheduledIn);
     }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops key maintenance when leading stops: no new pass starts, the watch closes. */
+  private void stopMaintenance() {
+    term.incrementAndGet();
+    SharedIndexInformer<Secret> watch = keySecretWatch;
+    if (watch != null) {
+      watch.close();
+      keySecretWatch = null;
+    }
   }
 
   /**
@@ -160,7 +216,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
           @Override
           public void onUpdate(Secret previous, Secret secret) {
-            if (secret.getMetadata().getAnnotations() != null
+            if (duties.leading() && secret.getMetadata().getAnnotations() != null
                 && secret.getMetadata().getAnnotations().get(OperatorKeyStore.ROTATE_KEK) != null) {
               scheduler.execute(() -> {
                 try {
@@ -191,10 +247,9 @@ public final class OperatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
-    if (keySecretWatch != null) {
-      keySecretWatch.close();
-    }
+    stopMaintenance();
     scheduler.shutdownNow();
+    // Releases the Lease when leading, so another replica takes over at once.
     operator.stop();
     if (metrics != null) {
       metrics.close();

@@ -20,6 +20,8 @@ class RunCommandTest {
       "--max-concurrent-token-requests=0 | at least 1",
       "--kek-rotation=1h | --kek-rotation: must be at least 1d",
       "--sealing-key-renewal=soon | --sealing-key-renewal: Invalid duration",
+      "--leader-election=yes | --leader-election: 'yes' is neither true nor false",
+      "--lease-name=Operator_Lease | --lease-name: 'Operator_Lease' is not a Kubernetes object name",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
