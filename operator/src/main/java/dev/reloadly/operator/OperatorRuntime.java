@@ -58,6 +58,8 @@ public final class OperatorRuntime implements AutoCloseable {
   /** Bumped when leading stops, so a pass scheduled under an earlier term does nothing. */
   private final AtomicInteger term = new AtomicInteger();
   private final AtomicLong maintenancePasses = new AtomicLong();
+  /** Reloads the keys from their Secret; set when a reload on taking the lead failed. */
+  private volatile Runnable pendingKeyReload;
   private volatile SharedIndexInformer<Secret> keySecretWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
@@ -124,6 +126,15 @@ public final class OperatorRuntime implements AutoCloseable {
     duties.bind(new LeaderDuties.Duty() {
       @Override
       public void start() {
+        // Keys held since start-up may be older than the stored ones: the previous leader may
+        // have rotated them. Saving or encrypting under stale keys would lose the newer ones.
+        try {
+          keys.reload(keyStore);
+        } catch (RuntimeException e) {
+          LOG.warn("could not reload the operator's keys on taking the lead ({}); the first key"
+              + " maintenance pass retries", e.getClass().getSimpleName());
+          runtime.pendingKeyReload = () -> keys.reload(keyStore);
+        }
         // A first pass at once finishes a re-wrap that a stopped operator left half done.
         runtime.scheduleMaintenance(Duration.ZERO, runtime.term.get());
         runtime.watchRotationRequests(client, config.namespace());
@@ -182,6 +193,11 @@ public final class OperatorRuntime implements AutoCloseable {
       Duration next;
       try {
         maintenancePasses.incrementAndGet();
+        Runnable reload = pendingKeyReload;
+        if (reload != null) {
+          reload.run();
+          pendingKeyReload = null;
+        }
         next = maintenance.runOnce() ? untilNextKeyDue() : UNSETTLED_RETRY;
       } catch (RuntimeException e) {
         LOG.warn("key maintenance failed ({}); trying again in a minute",

@@ -62,6 +62,10 @@ class LeaderElectionTest {
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-a");
     });
     assertThat(firstTokens.get()).isPositive();
+    // The leader rotates the KEK; the follower still holds the keys it loaded at start.
+    first.runtime().maintenance().rotateKekNow();
+    String rotatedKek = first.runtime().keys().get().keks().active().keyId();
+    assertThat(second.runtime().keys().get().keks().active().keyId()).isNotEqualTo(rotatedKek);
 
     first.close();
 
@@ -70,6 +74,9 @@ class LeaderElectionTest {
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-b");
       assertThat(second.runtime().maintenancePasses()).isPositive();
     });
+    assertThat(second.runtime().keys().get().keks().active().keyId())
+        .as("a new leader works with the keys its predecessor stored, never older ones")
+        .isEqualTo(rotatedKek);
     harness.client().resource(secretRefCredential("shop-2", "src", TargetMode.TOKEN)).create();
     await().atMost(WAIT).until(() -> servedVersion("shop-2") != null);
     assertThat(secondTokens.get()).as("the new leader reconciles").isPositive();
