@@ -151,6 +151,10 @@ public final class OperatorRuntime implements AutoCloseable {
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.namespace(), keys.get().sealing().newest().keyId());
+    if (config.leaderElection().enabled()) {
+      LOG.info("leader election on: Lease {}/{}, this replica is {}", config.namespace(),
+          config.leaderElection().leaseName(), config.leaderElection().identity());
+    }
     return runtime;
   }
 

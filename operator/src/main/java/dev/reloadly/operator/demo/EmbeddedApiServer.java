@@ -58,7 +58,13 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
   /** A client that presents {@link #OPERATOR_TOKEN}, as the operator's service account would. */
   public KubernetesClient newOperatorClient() {
-    return server.createClient(b -> b.editOrNewConfig().withOauthToken(OPERATOR_TOKEN).endConfig());
+    return newOperatorClient("reloadly-credential-operator");
+  }
+
+  /** The same, naming itself in User-Agent, so a test can tell replicas apart. */
+  public KubernetesClient newOperatorClient(String userAgent) {
+    return server.createClient(b -> b.editOrNewConfig().withOauthToken(OPERATOR_TOKEN)
+        .withUserAgent(userAgent).endConfig());
   }
 
   /** Creates the committed CRD (packaged into the jar from crds/) on this server. */

@@ -9,13 +9,19 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.demo.EmbeddedApiServer;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.OperatorHarness.Replica;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +34,23 @@ class LeaderElectionTest {
   static final String ID = "client-7";
 
   private OperatorHarness harness;
+  /** Write requests (POST, PUT, PATCH, DELETE) per client User-Agent, i.e. per replica. */
+  private final Map<String, Integer> writesBy = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() {
-    harness = new OperatorHarness(Clock.systemUTC());
+    harness = new OperatorHarness(Clock.systemUTC(), EmbeddedApiServer.start(crud ->
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            // JOSDK's start-up question "may I use Leases?" is a POST but writes nothing.
+            if (!request.getMethod().equals("GET")
+                && !request.getPath().contains("selfsubjectrulesreviews")) {
+              writesBy.merge(String.valueOf(request.getHeader("User-Agent")), 1, Integer::sum);
+            }
+            return crud.dispatch(request);
+          }
+        }));
     harness.simulator().allowCredential(ID, "secret-1");
     harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
   }
@@ -59,6 +78,8 @@ class LeaderElectionTest {
       assertThat(second.runtime().leading()).isFalse();
       assertThat(second.runtime().maintenancePasses()).isZero();
       assertThat(secondTokens).hasValue(0);
+      assertThat(writesBy).as("writes per replica").doesNotContainKey("replica-b")
+          .containsKey("replica-a");
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-a");
     });
     assertThat(firstTokens.get()).isPositive();
@@ -80,6 +101,7 @@ class LeaderElectionTest {
     harness.client().resource(secretRefCredential("shop-2", "src", TargetMode.TOKEN)).create();
     await().atMost(WAIT).until(() -> servedVersion("shop-2") != null);
     assertThat(secondTokens.get()).as("the new leader reconciles").isPositive();
+    assertThat(writesBy).as("writes per replica").containsKey("replica-b");
   }
 
   @Test

@@ -70,10 +70,12 @@ public final class OperatorHarness implements AutoCloseable {
 
   /**
    * Starts one more operator replica with its own client against the same server, as a second pod
-   * would; {@link #close()} stops it unless the test did.
+   * would; the client's User-Agent is the replica's leader identity. {@link #close()} stops it
+   * unless the test did.
    */
   public Replica startReplica(OperatorConfig config, UnaryOperator<ReloadlyTokenClient> wrapper) {
-    KubernetesClient replicaClient = server.newOperatorClient();
+    KubernetesClient replicaClient =
+        server.newOperatorClient(config.leaderElection().identity());
     Replica replica = new Replica(OperatorRuntime.start(replicaClient, config, clock,
         wrapper.apply(new HttpReloadlyTokenClient(simulator.url(), clock))), replicaClient);
     replicas.add(replica);
