@@ -269,7 +269,7 @@ public final class OperatorRuntime implements AutoCloseable {
   public void close() {
     stopMaintenance();
     scheduler.shutdownNow();
-    // Releases the Lease when leading, so another replica takes over at once.
+    // Stops renewing the Lease when leading: a follower takes over within one lease duration.
     operator.stop();
     if (metrics != null) {
       metrics.close();
