@@ -108,7 +108,8 @@ public final class OperatorRuntime implements AutoCloseable {
         keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
     KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
         config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
-    LeaderDuties duties = new LeaderDuties(config.leaderElection().identity());
+    LeaderDuties duties = new LeaderDuties(config.leaderElection().identity(),
+        config.leaderElection().exitWhenLost() ? LeaderDuties.exitProcess() : null);
     Gauge.builder("reloadly_operator_leader", duties, d -> d.leading() ? 1 : 0)
         .description("1 while this replica holds the leader Lease (or runs alone)")
         .register(registry);
@@ -267,6 +268,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    duties.closing();
     stopMaintenance();
     scheduler.shutdownNow();
     // Stops renewing the Lease when leading: a follower takes over within one lease duration.

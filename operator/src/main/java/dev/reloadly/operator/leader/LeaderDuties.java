@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Leadership can arrive before the duty is bound (the elector runs as soon as the operator
  * starts), so the state is remembered and the duty started on {@link #bind}.
+ *
+ * <p>A replica that loses the Lease while running ends the process (when told to), so it cannot
+ * go on reconciling beside the new leader; one that gives the Lease up because it is closing
+ * does not. JOSDK's own exit-on-stop cannot tell the two apart: called from a shutdown hook, its
+ * System.exit would block that hook forever.
  */
 public final class LeaderDuties {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
@@ -24,12 +29,23 @@ public final class LeaderDuties {
   }
 
   private final String identity;
+  private final Runnable onLost;
   private final AtomicReference<String> leader = new AtomicReference<>();
   private Duty duty;
   private boolean leading;
+  private boolean closing;
 
-  public LeaderDuties(String identity) {
+  /**
+   * @param onLost run when leading stops while the replica is not closing; null to do nothing
+   */
+  public LeaderDuties(String identity, Runnable onLost) {
     this.identity = identity;
+    this.onLost = onLost;
+  }
+
+  /** Ends the process on a fresh thread: the elector's thread holds its lock while calling us. */
+  public static Runnable exitProcess() {
+    return () -> new Thread(() -> System.exit(1), "lost-lease-exit").start();
   }
 
   /** The callbacks to hand to JOSDK's leader election. */
@@ -66,6 +82,15 @@ public final class LeaderDuties {
     if (duty != null) {
       duty.stop();
     }
+    if (!closing && onLost != null) {
+      LOG.error("{} lost the leader Lease; exiting so that only the new leader works", identity);
+      onLost.run();
+    }
+  }
+
+  /** Called before the operator stops: giving up the Lease now is not losing it. */
+  public synchronized void closing() {
+    closing = true;
   }
 
   private void newLeader(String identity) {

@@ -36,7 +36,8 @@ public final class OperatorFactory {
             .withRenewDeadline(election.renewDeadline())
             .withRetryPeriod(election.retryPeriod())
             .withLeaderCallbacks(leaderCallbacks)
-            .withExitOnStopLeading(election.exitWhenLost())
+            // The callbacks exit on a lost Lease; JOSDK's exit would also fire on a clean stop.
+            .withExitOnStopLeading(false)
             .build());
       }
     });
