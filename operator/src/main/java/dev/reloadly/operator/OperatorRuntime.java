@@ -6,6 +6,7 @@ import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.KeyHolder;
 import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.leader.LeaderDuties;
 import dev.reloadly.operator.lifecycle.TokenRequester;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.metrics.CredentialMetrics;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -34,6 +36,8 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +55,19 @@ public final class OperatorRuntime implements AutoCloseable {
   private final TokenRequestLimiter limiter;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+  private final LeaderDuties duties;
   private final MeterRegistry registry;
-  private SharedIndexInformer<Secret> keySecretWatch;
+  /** Bumped when leading stops, so a pass scheduled under an earlier term does nothing. */
+  private final AtomicInteger term = new AtomicInteger();
+  private final AtomicLong maintenancePasses = new AtomicLong();
+  /** Reloads the keys from their Secret; set when a reload on taking the lead failed. */
+  private volatile Runnable pendingKeyReload;
+  private volatile SharedIndexInformer<Secret> keySecretWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
-      MeterRegistry registry) {
+      LeaderDuties duties, MeterRegistry registry) {
+    this.duties = duties;
     this.registry = registry;
     this.operator = operator;
     this.metrics = metrics;
@@ -100,8 +111,13 @@ public final class OperatorRuntime implements AutoCloseable {
         keys, new EventRecorder(client, clock), credentialMetrics, clock);
     KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
         config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
+    LeaderDuties duties = new LeaderDuties(config.leaderElection().identity(),
+        config.leaderElection().exitWhenLost() ? LeaderDuties.exitProcess() : null);
+    Gauge.builder("reloadly_operator_leader", duties, d -> d.leading() ? 1 : 0)
+        .description("1 while this replica holds the leader Lease (or runs alone)")
+        .register(registry);
     Operator operator = OperatorFactory.create(client, config, reconciler,
-        new ReconcileObserver(credentialMetrics, registry));
+        new ReconcileObserver(credentialMetrics, registry), duties.callbacks());
     operator.start();
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -109,15 +125,41 @@ public final class OperatorRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    OperatorRuntime runtime =
-        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock,
-            registry);
-    // A first pass at once finishes a re-wrap that a stopped operator left half done.
-    runtime.scheduleMaintenance(Duration.ZERO);
-    runtime.watchRotationRequests(client, config.namespace());
+    OperatorRuntime runtime = new OperatorRuntime(operator, metrics, maintenance, keys, limiter,
+        scheduler, clock, duties, registry);
+    // Key maintenance writes the key Secret and every store: only the leader may run it.
+    duties.bind(new LeaderDuties.Duty() {
+      @Override
+      public void start() {
+        // Keys held since start-up may be older than the stored ones: the previous leader may
+        // have rotated them. Saving or encrypting under stale keys would lose the newer ones.
+        try {
+          keys.reload(keyStore);
+        } catch (RuntimeException e) {
+          LOG.warn("could not reload the operator's keys on taking the lead ({}); the first key"
+              + " maintenance pass retries", e.getClass().getSimpleName());
+          runtime.pendingKeyReload = () -> keys.reload(keyStore);
+        }
+        // A first pass at once finishes a re-wrap that a stopped operator left half done.
+        runtime.scheduleMaintenance(Duration.ZERO, runtime.term.get());
+        runtime.watchRotationRequests(client, config.namespace());
+      }
+
+      @Override
+      public void stop() {
+        runtime.stopMaintenance();
+      }
+    });
+    if (!config.leaderElection().enabled()) {
+      duties.startLeading();
+    }
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.namespace(), keys.get().sealing().newest().keyId());
+    if (config.leaderElection().enabled()) {
+      LOG.info("leader election on: Lease {}/{}, this replica is {}", config.namespace(),
+          config.leaderElection().leaseName(), config.leaderElection().identity());
+    }
     return runtime;
   }
 
@@ -138,23 +180,56 @@ public final class OperatorRuntime implements AutoCloseable {
     return limiter;
   }
 
+  /** True while this replica holds the leader Lease, or always when leader election is off. */
+  public boolean leading() {
+    return duties.leading();
+  }
+
+  public String identity() {
+    return duties.identity();
+  }
+
+  /** How many scheduled key maintenance passes this replica has run. */
+  public long maintenancePasses() {
+    return maintenancePasses.get();
+  }
+
   /**
    * Runs key maintenance after {@code delay}, then again at the exact moment the next key is due
    * (at least hourly), or in a minute while a re-wrap is unfinished or a run failed, so a failing
    * run never spins.
    */
-  private void scheduleMaintenance(Duration delay) {
+  private void scheduleMaintenance(Duration delay, int scheduledIn) {
     scheduler.schedule(() -> {
+      if (scheduledIn != term.get()) {
+        return;
+      }
       Duration next;
       try {
+        maintenancePasses.incrementAndGet();
+        Runnable reload = pendingKeyReload;
+        if (reload != null) {
+          reload.run();
+          pendingKeyReload = null;
+        }
         next = maintenance.runOnce() ? untilNextKeyDue() : UNSETTLED_RETRY;
       } catch (RuntimeException e) {
         LOG.warn("key maintenance failed ({}); trying again in a minute",
             e.getClass().getSimpleName());
         next = UNSETTLED_RETRY;
       }
-      scheduleMaintenance(next);
+      scheduleMaintenance(next, scheduledIn);
     }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops key maintenance when leading stops: no new pass starts, the watch closes. */
+  private void stopMaintenance() {
+    term.incrementAndGet();
+    SharedIndexInformer<Secret> watch = keySecretWatch;
+    if (watch != null) {
+      watch.close();
+      keySecretWatch = null;
+    }
   }
 
   /**
@@ -171,7 +246,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
           @Override
           public void onUpdate(Secret previous, Secret secret) {
-            if (secret.getMetadata().getAnnotations() != null
+            if (duties.leading() && secret.getMetadata().getAnnotations() != null
                 && secret.getMetadata().getAnnotations().get(OperatorKeyStore.ROTATE_KEK) != null) {
               scheduler.execute(() -> {
                 try {
@@ -202,10 +277,10 @@ public final class OperatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
-    if (keySecretWatch != null) {
-      keySecretWatch.close();
-    }
+    duties.closing();
+    stopMaintenance();
     scheduler.shutdownNow();
+    // Stops renewing the Lease when leading: a follower takes over within one lease duration.
     operator.stop();
     if (metrics != null) {
       metrics.close();

@@ -1,6 +1,7 @@
 package dev.reloadly.operator.cli;
 
 import dev.reloadly.operator.OperatorRuntime;
+import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,6 +65,16 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often the key-encryption key is rotated (env KEK_ROTATION). Default: 30d.")
   String kekRotation;
 
+  @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION}",
+      description = "true or false: elect one working replica through a Lease in the operator"
+          + " namespace (env LEADER_ELECTION). Default: true.")
+  String leaderElection;
+
+  @Option(names = "--lease-name", defaultValue = "${env:LEASE_NAME}",
+      description = "Name of the leader election Lease in the operator namespace (env LEASE_NAME)."
+          + " Default: " + LeaderElection.DEFAULT_LEASE_NAME + ". The shipped RBAC names it.")
+  String leaseName;
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config();
@@ -97,10 +108,26 @@ public final class RunCommand implements Callable<Integer> {
           : parseInt("--max-concurrent-token-requests", maxConcurrentTokenRequests);
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
           period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
-          period("--kek-rotation", kekRotation, defaults.kekRotation()));
+          period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** On unless turned off: two replicas of a rollout must never both work. */
+  private LeaderElection leaderElection() {
+    boolean enabled = true;
+    if (!blank(leaderElection)) {
+      String value = leaderElection.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new IllegalArgumentException("--leader-election: '" + leaderElection.trim()
+            + "' is neither true nor false");
+      }
+      enabled = value.equals("true");
+    }
+    String name = blank(leaseName) ? LeaderElection.DEFAULT_LEASE_NAME : leaseName.trim();
+    LeaderElection on = LeaderElection.on(name, LeaderElection.defaultIdentity());
+    return enabled ? on : LeaderElection.off();
   }
 
   private String resolveNamespace() {

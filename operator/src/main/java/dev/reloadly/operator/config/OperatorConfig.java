@@ -15,6 +15,7 @@ import java.util.Set;
  * @param maxConcurrentTokenRequests operator-wide cap on in-flight token requests
  * @param sealingKeyRenewal how often the sealing key pair is renewed
  * @param kekRotation how often the key-encryption key is rotated
+ * @param leaderElection whether and how replicas elect the one that works
  */
 public record OperatorConfig(
     String namespace,
@@ -23,7 +24,8 @@ public record OperatorConfig(
     int metricsPort,
     int maxConcurrentTokenRequests,
     Duration sealingKeyRenewal,
-    Duration kekRotation) {
+    Duration kekRotation,
+    LeaderElection leaderElection) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
@@ -41,9 +43,23 @@ public record OperatorConfig(
       throw new IllegalArgumentException("max concurrent token requests must be at least 1");
     }
     AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
+    if (leaderElection == null) {
+      throw new IllegalArgumentException("leader election settings must not be null");
+    }
   }
 
-  /** Defaults for everything but the namespace, as `run` would use them. */
+  /** A single replica: no leader election. */
+  public OperatorConfig(String namespace, Set<String> watchNamespaces, URI reloadlyAuthUrl,
+      int metricsPort, int maxConcurrentTokenRequests, Duration sealingKeyRenewal,
+      Duration kekRotation) {
+    this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
+        sealingKeyRenewal, kekRotation, LeaderElection.off());
+  }
+
+  /**
+   * Defaults for everything but the namespace, as `run` would use them, except that leader
+   * election is off (the demo and tests run one replica; `run` turns it on).
+   */
   public static OperatorConfig defaults(String namespace) {
     return new OperatorConfig(namespace, Set.of(), DEFAULT_AUTH_URL, DEFAULT_METRICS_PORT, 4,
         Duration.ofDays(30), Duration.ofDays(30));
@@ -51,11 +67,16 @@ public record OperatorConfig(
 
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection);
+  }
+
+  public OperatorConfig withLeaderElection(LeaderElection election) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election);
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-process Kubernetes API server: the Fabric8 mock server in CRUD mode (real HTTP, real
@@ -23,6 +25,9 @@ import java.util.List;
  */
 public final class EmbeddedApiServer implements AutoCloseable {
   public static final String CRD_RESOURCE = "crds/reloadlycredentials.security.reloadly.dev-v1.yml";
+  /** The bearer token of {@link #newOperatorClient()}, so a test can tell the operator apart. */
+  public static final String OPERATOR_TOKEN = "reloadly-operator";
+  static final String RULES_REVIEW_PATH = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
 
   private final KubernetesMockServer server;
   private final RecordingDispatcher dispatcher;
@@ -33,15 +38,33 @@ public final class EmbeddedApiServer implements AutoCloseable {
   }
 
   public static EmbeddedApiServer start() {
+    return start(UnaryOperator.identity());
+  }
+
+  /**
+   * Starts with {@code front} in front of the CRUD dispatcher: tests put an authorizer there.
+   */
+  public static EmbeddedApiServer start(UnaryOperator<Dispatcher> front) {
     RecordingDispatcher dispatcher = new RecordingDispatcher();
     KubernetesMockServer server = new KubernetesMockServer(
-        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        new Context(), new MockWebServer(), new HashMap<>(), front.apply(dispatcher), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     return new EmbeddedApiServer(server, dispatcher);
   }
 
   public KubernetesClient newClient() {
     return server.createClient();
+  }
+
+  /** A client that presents {@link #OPERATOR_TOKEN}, as the operator's service account would. */
+  public KubernetesClient newOperatorClient() {
+    return newOperatorClient("reloadly-credential-operator");
+  }
+
+  /** The same, naming itself in User-Agent, so a test can tell replicas apart. */
+  public KubernetesClient newOperatorClient(String userAgent) {
+    return server.createClient(b -> b.editOrNewConfig().withOauthToken(OPERATOR_TOKEN)
+        .withUserAgent(userAgent).endConfig());
   }
 
   /** Creates the committed CRD (packaged into the jar from crds/) on this server. */
@@ -83,6 +106,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
   /** The CRUD dispatcher, recording writes. */
   private static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     private final List<String> writes = new ArrayList<>();
+
+    /**
+     * This server authorizes everything, and says so when JOSDK's leader election asks what it
+     * may do (the CRUD store would echo the review back without a status).
+     */
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      if ("POST".equals(request.getMethod()) && request.getPath().startsWith(RULES_REVIEW_PATH)) {
+        return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":"
+            + "\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},"
+            + "\"status\":{\"incomplete\":false,\"nonResourceRules\":[],\"resourceRules\":"
+            + "[{\"apiGroups\":[\"*\"],\"resources\":[\"*\"],\"verbs\":[\"*\"]}]}}");
+      }
+      return super.dispatch(request);
+    }
 
     private void record(RecordedRequest request) {
       synchronized (writes) {

@@ -16,6 +16,14 @@ public final class KeyHolder implements Supplier<OperatorKeys> {
     return keys.get();
   }
 
+  /**
+   * Replaces the keys with those stored now. A replica that becomes leader calls it: while it
+   * followed, the previous leader may have renewed or rotated them.
+   */
+  public void reload(OperatorKeyStore store) {
+    keys.set(store.loadOrCreate());
+  }
+
   void set(OperatorKeys next) {
     keys.set(next);
   }

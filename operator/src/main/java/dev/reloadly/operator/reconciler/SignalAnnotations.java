@@ -30,10 +30,8 @@ final class SignalAnnotations {
    */
   Optional<ReloadlyCredential> clear(ReloadlyCredential credential, String key) {
     try {
-      return Optional.of(client.resources(ReloadlyCredential.class)
-          .inNamespace(credential.getMetadata().getNamespace())
-          .withName(credential.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
+      // Through resource(..): a patch by name alone would GET the credential first.
+      return Optional.of(client.resource(credential).patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":"
               + "\"/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1") + "\"}]"));
     } catch (KubernetesClientException e) {
       if (e.getCode() != 422 && e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {

@@ -40,10 +40,8 @@ final class StatusWriter {
             "value", credential.getMetadata().getResourceVersion()),
         Map.of("op", "add", "path", "/status", "value", status)));
     try {
-      return Optional.of(client.resources(ReloadlyCredential.class)
-          .inNamespace(credential.getMetadata().getNamespace())
-          .withName(credential.getMetadata().getName())
-          .subresource("status")
+      // Through resource(..): a patch by name alone would GET the credential first.
+      return Optional.of(client.resource(credential).subresource("status")
           .patch(PatchContext.of(PatchType.JSON), patch));
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {

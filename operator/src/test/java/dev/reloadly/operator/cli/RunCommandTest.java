@@ -6,6 +6,9 @@ import dev.reloadly.operator.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import dev.reloadly.operator.config.LeaderElection;
+import dev.reloadly.operator.config.OperatorConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +23,8 @@ class RunCommandTest {
       "--max-concurrent-token-requests=0 | at least 1",
       "--kek-rotation=1h | --kek-rotation: must be at least 1d",
       "--sealing-key-renewal=soon | --sealing-key-renewal: Invalid duration",
+      "--leader-election=yes | --leader-election: 'yes' is neither true nor false",
+      "--lease-name=Operator_Lease | --lease-name: 'Operator_Lease' is not a Kubernetes object name",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -34,5 +39,27 @@ class RunCommandTest {
     String output = err.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(output).isEqualTo(2);
     assertThat(output.lines().findFirst().orElse("")).startsWith("error: ").contains(expected);
+  }
+
+  @Test
+  void leaderElectionIsOnByDefaultWithTheDefaultLease() {
+    LeaderElection election = config("--namespace=ops").leaderElection();
+    assertThat(election.enabled()).isTrue();
+    assertThat(election.exitWhenLost()).isTrue();
+    assertThat(election.leaseName()).isEqualTo(LeaderElection.DEFAULT_LEASE_NAME);
+    assertThat(election.identity()).isNotBlank();
+  }
+
+  @Test
+  void leaderElectionCanBeTurnedOffAndTheLeaseRenamed() {
+    assertThat(config("--leader-election=false").leaderElection().enabled()).isFalse();
+    assertThat(config("--lease-name=payments-operator").leaderElection().leaseName())
+        .isEqualTo("payments-operator");
+  }
+
+  private static OperatorConfig config(String... args) {
+    RunCommand command = new RunCommand();
+    new picocli.CommandLine(command).parseArgs(args);
+    return command.config();
   }
 }

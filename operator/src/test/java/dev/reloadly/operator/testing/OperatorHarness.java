@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -29,10 +31,16 @@ public final class OperatorHarness implements AutoCloseable {
   private UnaryOperator<ReloadlyTokenClient> tokenClientWrapper = UnaryOperator.identity();
   private OperatorRuntime runtime;
   private KubernetesClient operatorClient;
+  private final List<Replica> replicas = new ArrayList<>();
 
   public OperatorHarness(Clock clock) {
+    this(clock, EmbeddedApiServer.start());
+  }
+
+  /** Runs against the given server, e.g. one with an authorizer in front. */
+  public OperatorHarness(Clock clock, EmbeddedApiServer server) {
     this.clock = clock;
-    this.server = EmbeddedApiServer.start();
+    this.server = server;
     this.client = server.newClient();
     this.simulator = new ReloadlySimulator(clock).start();
     server.installCrd(client);
@@ -49,7 +57,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness start(OperatorConfig config) {
-    operatorClient = server.newClient();
+    operatorClient = server.newOperatorClient();
     runtime = OperatorRuntime.start(operatorClient, config, clock,
         tokenClientWrapper.apply(new HttpReloadlyTokenClient(simulator.url(), clock)));
     return this;
@@ -58,6 +66,46 @@ public final class OperatorHarness implements AutoCloseable {
   public OperatorConfig config() {
     return OperatorConfig.defaults(OPERATOR_NAMESPACE).withMetricsPort(0)
         .withAuthUrl(simulator.url());
+  }
+
+  /**
+   * Starts one more operator replica with its own client against the same server, as a second pod
+   * would; the client's User-Agent is the replica's leader identity. {@link #close()} stops it
+   * unless the test did.
+   */
+  public Replica startReplica(OperatorConfig config, UnaryOperator<ReloadlyTokenClient> wrapper) {
+    KubernetesClient replicaClient =
+        server.newOperatorClient(config.leaderElection().identity());
+    Replica replica = new Replica(OperatorRuntime.start(replicaClient, config, clock,
+        wrapper.apply(new HttpReloadlyTokenClient(simulator.url(), clock))), replicaClient);
+    replicas.add(replica);
+    return replica;
+  }
+
+  /** An operator replica and the client it alone uses. */
+  public static final class Replica implements AutoCloseable {
+    private final OperatorRuntime runtime;
+    private final KubernetesClient client;
+    private boolean closed;
+
+    Replica(OperatorRuntime runtime, KubernetesClient client) {
+      this.runtime = runtime;
+      this.client = client;
+    }
+
+    public OperatorRuntime runtime() {
+      return runtime;
+    }
+
+    /** Stops this replica, as a deleted pod would (it releases the Lease if it holds it). */
+    @Override
+    public synchronized void close() {
+      if (!closed) {
+        closed = true;
+        runtime.close();
+        client.close();
+      }
+    }
   }
 
   /** Stops the operator, as a crash or a rollout of the operator would. */
@@ -105,6 +153,7 @@ public final class OperatorHarness implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    replicas.forEach(Replica::close);
     client.close();
     simulator.close();
     server.close();
