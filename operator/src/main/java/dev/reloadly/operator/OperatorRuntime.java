@@ -1,10 +1,15 @@
 package dev.reloadly.operator;
 
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.EnvelopeCipher;
 import dev.reloadly.operator.crypto.Sealer;
 import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.KeyHolder;
+import dev.reloadly.operator.keys.ClusterStoreSecrets;
+import dev.reloadly.operator.keys.KekPolicy;
 import dev.reloadly.operator.keys.KeyMaintenance;
+import dev.reloadly.operator.keys.SealingRenewal;
+import dev.reloadly.operator.keys.StoreRekeying;
 import dev.reloadly.operator.keys.OperatorKeyStore;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
@@ -19,6 +24,7 @@ import dev.reloadly.operator.token.Backoff;
 import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.TokenRequestLimiter;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -51,6 +57,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private SharedIndexInformer<Secret> keySecretWatch;
+  private SharedIndexInformer<ConfigMap> publishedKeysWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
@@ -94,8 +101,11 @@ public final class OperatorRuntime implements AutoCloseable {
         new CredentialLifecycle(tokens, new ValidationBackoff(Backoff.defaults())),
         new TargetServing(tokens, new ValidationBackoff(Backoff.defaults())),
         keys, new EventRecorder(client, clock), new CredentialMetrics(registry), clock);
-    KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
-        config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
+    KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,
+        new KekPolicy(config.kekRotation(), random),
+        new SealingRenewal(config.sealingKeyRenewal(), random, reconciler::sealingKeyRenewed),
+        new StoreRekeying(new ClusterStoreSecrets(client, config.watchNamespaces()),
+            new EnvelopeCipher(random)));
     Operator operator = OperatorFactory.create(client, config, reconciler);
     operator.start();
 
@@ -109,6 +119,7 @@ public final class OperatorRuntime implements AutoCloseable {
     // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
     runtime.watchRotationRequests(client, config.namespace());
+    runtime.watchPublishedKeys(client, config.namespace());
     LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         config.namespace(), keys.get().sealing().newest().keyId());
@@ -160,6 +171,9 @@ public final class OperatorRuntime implements AutoCloseable {
 
           @Override
           public void onUpdate(Secret previous, Secret secret) {
+            // `retire-sealing-key` edits the Secret: follow it, or a later save writes it back.
+            scheduler.execute(() -> runLogged(maintenance::followStoredSealingKeys,
+                "following the key Secret's sealing keys"));
             if (secret.getMetadata().getAnnotations() != null
                 && secret.getMetadata().getAnnotations().get(OperatorKeyStore.ROTATE_KEK) != null) {
               scheduler.execute(() -> {
@@ -181,6 +195,45 @@ public final class OperatorRuntime implements AutoCloseable {
         });
   }
 
+  /**
+   * Watches only ConfigMap reloadly-sealing-keys, by name: `seal --fetch` trusts it, so whatever
+   * else someone writes there (a planted key) is put back to what the key Secret says. The repair
+   * writes only when the content differs, so its own update event ends the exchange.
+   */
+  private void watchPublishedKeys(KubernetesClient client, String namespace) {
+    publishedKeysWatch = client.configMaps().inNamespace(namespace)
+        .withName(OperatorKeyStore.CONFIG_MAP).inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap configMap) {
+            repair();
+          }
+
+          @Override
+          public void onUpdate(ConfigMap previous, ConfigMap configMap) {
+            repair();
+          }
+
+          @Override
+          public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
+            repair();
+          }
+
+          private void repair() {
+            scheduler.execute(() -> runLogged(maintenance::repairPublishedKeys,
+                "repairing ConfigMap " + OperatorKeyStore.CONFIG_MAP));
+          }
+        });
+  }
+
+  private static void runLogged(Runnable task, String what) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{} failed ({}); the next change or scheduled pass tries again", what,
+          e.getClass().getSimpleName());
+    }
+  }
+
   private Duration untilNextKeyDue() {
     Duration untilDue = Duration.between(clock.instant(), maintenance.nextDue());
     if (untilDue.isNegative()) {
@@ -193,6 +246,9 @@ public final class OperatorRuntime implements AutoCloseable {
   public void close() {
     if (keySecretWatch != null) {
       keySecretWatch.close();
+    }
+    if (publishedKeysWatch != null) {
+      publishedKeysWatch.close();
     }
     scheduler.shutdownNow();
     operator.stop();

@@ -69,11 +69,11 @@ class KeyRotationTest {
     assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(oldKek));
 
     // Half a rotation: a new active KEK, and only one store re-wrapped before the "crash".
-    KeyMaintenance maintenance = harness.runtime().maintenance();
-    maintenance.rotateKekOnly();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(stoppingMaintenance(clock, harness.runtime().keys(), Duration.ofSeconds(30), 1)
+        .runOnce()).isFalse();
     String newKek = harness.runtime().keys().get().keks().active().keyId();
     assertThat(newKek).isNotEqualTo(oldKek);
-    assertThat(maintenance.rewrapAndRetire(1)).isEqualTo(2);
 
     Map<String, Set<String>> kekIdsByStore = NAMES.stream()
         .collect(Collectors.toMap(n -> n, this::storeKekIds));
@@ -116,10 +116,10 @@ class KeyRotationTest {
     assertThat(kekIds(harness.runtime().keys().get().keks())).containsExactly(oldKek, newKek);
     // The restarted operator re-wraps at once, but keeps the old KEK for RETIRE_AFTER in case a
     // reconcile that read the keys before the rotation is still writing under it.
-    assertThat(harness.runtime().maintenance().rewrapAndRetire(Integer.MAX_VALUE)).isZero();
+    assertThat(harness.runtime().maintenance().rekeyStores()).isZero();
     assertThat(kekIds(harness.runtime().keys().get().keks())).contains(oldKek);
-    clock.advance(KeyMaintenance.RETIRE_AFTER.plusMinutes(1));
-    assertThat(harness.runtime().maintenance().rewrapAndRetire(Integer.MAX_VALUE)).isZero();
+    clock.advance(KekPolicy.RETIRE_AFTER.plusMinutes(1));
+    assertThat(harness.runtime().maintenance().rekeyStores()).isZero();
 
     assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(newKek));
     KekRing stored = storedKeys().keks();
@@ -206,6 +206,22 @@ class KeyRotationTest {
           .doesNotContainKey(OperatorKeyStore.ROTATE_KEK);
     });
     NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+  }
+
+  /**
+   * Key maintenance as the operator runs it, on the given keys, but stopping after
+   * {@code writes} store writes, as an operator that crashed would; it rotates the KEK when
+   * {@code kekEvery} has passed.
+   */
+  private KeyMaintenance stoppingMaintenance(Clock clock, KeyHolder keys, Duration kekEvery,
+      int writes) {
+    SecureRandom random = new SecureRandom();
+    return new KeyMaintenance(
+        new OperatorKeyStore(harness.client(), OperatorHarness.OPERATOR_NAMESPACE, clock, random),
+        keys, clock, new KekPolicy(kekEvery, random),
+        new SealingRenewal(Duration.ofDays(30), random, () -> { }),
+        new StoreRekeying(new StopsAfterWrites(
+            new ClusterStoreSecrets(harness.client(), Set.of()), writes), new EnvelopeCipher()));
   }
 
   /** Every credential of NAMES reads its own source Secret, and all are served. */
