@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,23 +123,32 @@ public final class OperatorKeyStore {
   }
 
   /**
-   * Records that a re-encryption away from {@code kekIds} has started, replacing the request: one
-   * merge patch, so the request and its progress record are never both absent.
+   * Records that a re-encryption away from {@code kekIds} has started, replacing the request in
+   * one write, so the request and its progress record are never both absent.
    */
   public void startReencrypt(Set<String> kekIds) {
-    patchAnnotations("{\"" + REENCRYPT + "\":null,\"" + REENCRYPT_KEKS + "\":\""
-        + String.join(",", new TreeSet<>(kekIds)) + "\"}");
+    editAnnotations(annotations -> {
+      annotations.remove(REENCRYPT);
+      annotations.put(REENCRYPT_KEKS, String.join(",", new TreeSet<>(kekIds)));
+    });
   }
 
   /** Removes the progress record of a finished re-encryption. */
   public void finishReencrypt() {
-    patchAnnotations("{\"" + REENCRYPT_KEKS + "\":null}");
+    editAnnotations(annotations -> annotations.remove(REENCRYPT_KEKS));
   }
 
-  private void patchAnnotations(String annotationsJson) {
-    client.secrets().inNamespace(namespace).withName(SECRET).patch(
-        PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":" + annotationsJson
-            + "}}");
+  /** Read, change, update: the resourceVersion read makes a concurrent change fail, not vanish. */
+  private void editAnnotations(Consumer<Map<String, String>> change) {
+    Secret current = client.secrets().inNamespace(namespace).withName(SECRET).get();
+    if (current == null) {
+      throw new IllegalStateException("Secret " + namespace + "/" + SECRET + " disappeared");
+    }
+    Map<String, String> annotations = new HashMap<>(current.getMetadata().getAnnotations() == null
+        ? Map.of() : current.getMetadata().getAnnotations());
+    change.accept(annotations);
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder(current)
+        .editMetadata().withAnnotations(annotations).endMetadata().build()).update();
   }
 
   /** The sealing key pairs as Secret {@value #SECRET} holds them now. */

@@ -146,7 +146,12 @@ class StoreRekeyingTest {
    * bytes (nonce, GCM tag) of values this small differ exactly when the data key was replaced.
    */
   private static Set<String> bodies(Secret secret) {
-    return secret.getData().entrySet().stream()
+    return bodies(secret.getData());
+  }
+
+  /** As {@link #bodies(Secret)}, for a store Secret's data map. */
+  static Set<String> bodies(Map<String, String> data) {
+    return data.entrySet().stream()
         .filter(e -> e.getKey().startsWith("v-"))
         .map(e -> new String(Base64.getDecoder().decode(e.getValue())))
         .map(text -> Base64.getUrlDecoder().decode(text.substring(EncryptedValue.PREFIX.length())))
