@@ -57,6 +57,9 @@ public final class KeyMaintenance {
   public synchronized boolean runOnce() {
     Instant now = clock.instant();
     OperatorKeyStore.Requests requests = store.requests();
+    // A save below writes the held sealing keys: start from what the Secret holds now, so a key
+    // `retire-sealing-key` removed a moment ago is not written back.
+    adoptStoredSealingKeys();
     OperatorKeys keys = holder.get();
     OperatorKeys next = keys;
     Optional<SealingKeyRing> renewed = sealingRenewal.renewedIfDue(keys.sealing(), now);
@@ -127,6 +130,11 @@ public final class KeyMaintenance {
    * `retire-sealing-key`), so a later save does not write a removed key back, and republishes.
    */
   public synchronized void followStoredSealingKeys() {
+    adoptStoredSealingKeys();
+    store.publish(holder.get().sealing());
+  }
+
+  private void adoptStoredSealingKeys() {
     SealingKeyRing stored = store.storedSealing();
     OperatorKeys keys = holder.get();
     if (!ids(stored).equals(ids(keys.sealing()))) {
@@ -134,7 +142,6 @@ public final class KeyMaintenance {
       LOG.info("sealing keys changed in Secret {}/{}: now {}", store.namespace(),
           OperatorKeyStore.SECRET, ids(stored));
     }
-    store.publish(holder.get().sealing());
   }
 
   /** Puts the public sealing keys back when ConfigMap reloadly-sealing-keys says otherwise. */

@@ -340,6 +340,38 @@ class KeyRotationTest {
         .containsExactly(ids.get(1));
   }
 
+  @Test
+  void withWatchNamespacesStoresElsewhereAreNotReadAndDoNotPinOldKeks() {
+    MutableClock clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(clock);
+    OperatorConfig base = harness.config();
+    startWithServedCredentials(new OperatorConfig(base.namespace(), Set.of(NAMESPACE),
+        base.reloadlyAuthUrl(), base.metricsPort(), base.maxConcurrentTokenRequests(),
+        base.sealingKeyRenewal(), base.kekRotation()));
+    KekRing ring = harness.runtime().keys().get().keks();
+    String oldKek = ring.active().keyId();
+    // A store in an unwatched namespace, under the old KEK, that no pass could re-key (its values
+    // are bound to another uid): read, it would keep the old KEK forever.
+    harness.client().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("elsewhere").endMetadata().build()).create();
+    harness.client().resource(new SecretBuilder(harness.secret(store("alpha")))
+        .editMetadata().withNamespace("elsewhere").withResourceVersion(null).withUid(null)
+        .endMetadata().build()).create();
+
+    int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
+            () -> harness.server().newClient()))
+        .execute("--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE);
+    assertThat(exit).isZero();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(NAMES).allSatisfy(n ->
+        assertThat(storeKekIds(n)).doesNotContain(oldKek)));
+    clock.advance(KekPolicy.RETIRE_AFTER.plusMinutes(1));
+
+    assertThat(harness.runtime().maintenance().runOnce()).isTrue();
+    assertThat(kekIds(storedKeys().keks())).doesNotContain(oldKek);
+    assertThat(StoredVersions.parse(harness.client().secrets().inNamespace("elsewhere")
+        .withName(store("alpha")).get().getData()).kekIds()).containsExactly(oldKek);
+  }
+
   private Map<String, Map<String, String>> storeData() {
     return NAMES.stream().collect(Collectors.toMap(n -> n, n -> harness.secret(store(n)).getData()));
   }
@@ -363,6 +395,10 @@ class KeyRotationTest {
 
   /** Every credential of NAMES reads its own source Secret, and all are served. */
   private void startWithServedCredentials() {
+    startWithServedCredentials(harness.config());
+  }
+
+  private void startWithServedCredentials(OperatorConfig config) {
     for (String name : NAMES) {
       harness.simulator().allowCredential(clientId(name), firstSecret(name));
       harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
@@ -370,7 +406,7 @@ class KeyRotationTest {
       harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
           .create();
     }
-    harness.start();
+    harness.start(config);
     NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
   }
 
