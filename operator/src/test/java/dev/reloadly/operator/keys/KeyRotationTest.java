@@ -282,6 +282,12 @@ class KeyRotationTest {
   void aKeyPlantedInTheSealingConfigMapIsRepaired() {
     harness = new OperatorHarness(Clock.systemUTC());
     harness.start();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger storeLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OperatorKeyStore.class);
+    storeLog.addAppender(log);
     String published = publishedDocument();
     String operatorKey = harness.runtime().keys().get().sealing().newest().keyId();
     SealingKeyRing planted = SealingKeyRing.generate(Instant.now(), new SecureRandom());
@@ -294,6 +300,10 @@ class KeyRotationTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(publishedDocument()).isEqualTo(published));
     assertThat(publishedSealingKeys().newest().keyId()).isEqualTo(operatorKey);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(log.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains("restored it").contains(operatorKey)));
+    storeLog.detachAppender(log);
     // The repair's own update event finds nothing to repair: no loop.
     String version = publishedConfigMap().getMetadata().getResourceVersion();
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
