@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +84,7 @@ public final class KeyMaintenance {
       away.remove(next.keks().active().keyId());
       store.startReencrypt(away);
       LOG.info("re-encrypting every stored value under a new data key, away from KEKs {}",
-          new java.util.TreeSet<>(away));
+          new TreeSet<>(away));
     }
     if (renewed.isPresent()) {
       sealingRenewal.announce();
@@ -120,7 +121,7 @@ public final class KeyMaintenance {
         .isPresent())) {
       store.finishReencrypt();
       LOG.info("re-encryption finished: no stored value is under KEKs {} any more, and they are"
-          + " retired", new java.util.TreeSet<>(reencrypt));
+          + " retired", new TreeSet<>(reencrypt));
     }
     return pass.remaining();
   }
