@@ -60,7 +60,7 @@ public final class KeyMaintenance {
     OperatorKeyStore.Requests requests = store.requests();
     // A save below writes the held sealing keys: start from what the Secret holds now, so a key
     // `retire-sealing-key` removed a moment ago is not written back.
-    adoptStoredSealingKeys();
+    boolean adopted = adoptStoredSealingKeys();
     OperatorKeys keys = holder.get();
     OperatorKeys next = keys;
     Optional<SealingKeyRing> renewed = sealingRenewal.renewedIfDue(keys.sealing(), now);
@@ -90,7 +90,11 @@ public final class KeyMaintenance {
       sealingRenewal.announce();
     }
     // Also here, not only on the ConfigMap watch: a repair missed while disconnected is caught up.
-    store.repairPublished(holder.get().sealing());
+    if (adopted) {
+      store.publish(holder.get().sealing());
+    } else {
+      store.repairPublished(holder.get().sealing());
+    }
     return rekeyStores() == 0 && holder.get().keks().entries().size() == 1;
   }
 
@@ -131,18 +135,25 @@ public final class KeyMaintenance {
    * `retire-sealing-key`), so a later save does not write a removed key back, and republishes.
    */
   public synchronized void followStoredSealingKeys() {
-    adoptStoredSealingKeys();
-    store.publish(holder.get().sealing());
+    if (adoptStoredSealingKeys()) {
+      store.publish(holder.get().sealing());
+    } else {
+      // The keys did not change: a ConfigMap that differs was changed by someone else.
+      store.repairPublished(holder.get().sealing());
+    }
   }
 
-  private void adoptStoredSealingKeys() {
+  /** True when the key Secret's sealing keys differed from the held ones and were adopted. */
+  private boolean adoptStoredSealingKeys() {
     SealingKeyRing stored = store.storedSealing();
     OperatorKeys keys = holder.get();
-    if (!ids(stored).equals(ids(keys.sealing()))) {
-      holder.set(new OperatorKeys(stored, keys.keks(), keys.fingerprinter()));
-      LOG.info("sealing keys changed in Secret {}/{}: now {}", store.namespace(),
-          OperatorKeyStore.SECRET, ids(stored));
+    if (ids(stored).equals(ids(keys.sealing()))) {
+      return false;
     }
+    holder.set(new OperatorKeys(stored, keys.keks(), keys.fingerprinter()));
+    LOG.info("sealing keys changed in Secret {}/{}: now {}", store.namespace(),
+        OperatorKeyStore.SECRET, ids(stored));
+    return true;
   }
 
   /** Puts the public sealing keys back when ConfigMap reloadly-sealing-keys says otherwise. */
