@@ -3,6 +3,7 @@ package dev.reloadly.operator;
 import dev.reloadly.operator.cli.CompromiseCommand;
 import dev.reloadly.operator.cli.DemoCommand;
 import dev.reloadly.operator.cli.ResealCommand;
+import dev.reloadly.operator.cli.RetireSealingKeyCommand;
 import dev.reloadly.operator.cli.RotateKekCommand;
 import dev.reloadly.operator.cli.RunCommand;
 import dev.reloadly.operator.cli.SealCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
     subcommands = {RunCommand.class, DemoCommand.class, SealCommand.class, ResealCommand.class,
-        CompromiseCommand.class, RotateKekCommand.class, CommandLine.HelpCommand.class})
+        CompromiseCommand.class, RotateKekCommand.class, RetireSealingKeyCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

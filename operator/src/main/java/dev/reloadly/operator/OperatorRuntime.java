@@ -1,11 +1,16 @@
 package dev.reloadly.operator;
 
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.EnvelopeCipher;
 import dev.reloadly.operator.crypto.Sealer;
 import dev.reloadly.operator.events.EventRecorder;
+import dev.reloadly.operator.keys.ClusterStoreSecrets;
+import dev.reloadly.operator.keys.KekPolicy;
 import dev.reloadly.operator.keys.KeyHolder;
 import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.keys.SealingRenewal;
+import dev.reloadly.operator.keys.StoreRekeying;
 import dev.reloadly.operator.leader.LeaderDuties;
 import dev.reloadly.operator.lifecycle.TokenRequester;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
@@ -20,6 +25,7 @@ import dev.reloadly.operator.token.Backoff;
 import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.TokenRequestLimiter;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -63,6 +69,7 @@ public final class OperatorRuntime implements AutoCloseable {
   /** Reloads the keys from their Secret; set when a reload on taking the lead failed. */
   private volatile Runnable pendingKeyReload;
   private volatile SharedIndexInformer<Secret> keySecretWatch;
+  private volatile SharedIndexInformer<ConfigMap> publishedKeysWatch;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
@@ -109,8 +116,11 @@ public final class OperatorRuntime implements AutoCloseable {
             () -> keys.get().sealing())),
         new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
         keys, new EventRecorder(client, clock), credentialMetrics, clock);
-    KeyMaintenance maintenance = new KeyMaintenance(client, keyStore, keys, clock, random,
-        config.sealingKeyRenewal(), config.kekRotation(), reconciler::sealingKeyRenewed);
+    KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,
+        new KekPolicy(config.kekRotation(), random),
+        new SealingRenewal(config.sealingKeyRenewal(), random, reconciler::sealingKeyRenewed),
+        new StoreRekeying(new ClusterStoreSecrets(client, config.watchNamespaces()),
+            new EnvelopeCipher(random)));
     LeaderDuties duties = new LeaderDuties(config.leaderElection().identity(),
         config.leaderElection().exitWhenLost() ? LeaderDuties.exitProcess() : null);
     Gauge.builder("reloadly_operator_leader", duties, d -> d.leading() ? 1 : 0)
@@ -143,6 +153,7 @@ public final class OperatorRuntime implements AutoCloseable {
         // A first pass at once finishes a re-wrap that a stopped operator left half done.
         runtime.scheduleMaintenance(Duration.ZERO, runtime.term.get());
         runtime.watchRotationRequests(client, config.namespace());
+        runtime.watchPublishedKeys(client, config.namespace());
       }
 
       @Override
@@ -230,6 +241,11 @@ public final class OperatorRuntime implements AutoCloseable {
       watch.close();
       keySecretWatch = null;
     }
+    SharedIndexInformer<ConfigMap> published = publishedKeysWatch;
+    if (published != null) {
+      published.close();
+      publishedKeysWatch = null;
+    }
   }
 
   /**
@@ -246,6 +262,11 @@ public final class OperatorRuntime implements AutoCloseable {
 
           @Override
           public void onUpdate(Secret previous, Secret secret) {
+            // `retire-sealing-key` edits the Secret: follow it, or a later save writes it back.
+            if (duties.leading()) {
+              scheduler.execute(() -> runLogged(maintenance::followStoredSealingKeys,
+                  "following the key Secret's sealing keys"));
+            }
             if (duties.leading() && secret.getMetadata().getAnnotations() != null
                 && secret.getMetadata().getAnnotations().get(OperatorKeyStore.ROTATE_KEK) != null) {
               scheduler.execute(() -> {
@@ -265,6 +286,45 @@ public final class OperatorRuntime implements AutoCloseable {
                 + " restoring it from backup");
           }
         });
+  }
+
+  /**
+   * Watches only ConfigMap reloadly-sealing-keys, by name: `seal --fetch` trusts it, so whatever
+   * else someone writes there (a planted key) is put back to what the key Secret says. The repair
+   * writes only when the content differs, so its own update event ends the exchange.
+   */
+  private void watchPublishedKeys(KubernetesClient client, String namespace) {
+    publishedKeysWatch = client.configMaps().inNamespace(namespace)
+        .withName(OperatorKeyStore.CONFIG_MAP).inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap configMap) {
+            repair();
+          }
+
+          @Override
+          public void onUpdate(ConfigMap previous, ConfigMap configMap) {
+            repair();
+          }
+
+          @Override
+          public void onDelete(ConfigMap configMap, boolean unknownFinalState) {
+            repair();
+          }
+
+          private void repair() {
+            scheduler.execute(() -> runLogged(maintenance::repairPublishedKeys,
+                "repairing ConfigMap " + OperatorKeyStore.CONFIG_MAP));
+          }
+        });
+  }
+
+  private static void runLogged(Runnable task, String what) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{} failed ({}); the next change or scheduled pass tries again", what,
+          e.getClass().getSimpleName());
+    }
   }
 
   private Duration untilNextKeyDue() {

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * `rotate-kek`: asks the running operator to rotate its key-encryption key now. The operator
- * watches its key Secret, rotates, re-wraps every store and removes the request.
+ * watches its key Secret, rotates, re-wraps (with --reencrypt: re-encrypts) every store and
+ * removes the request.
  */
 @Command(name = "rotate-kek", mixinStandardHelpOptions = true,
     description = "Ask the operator to rotate its key-encryption key now (e.g. after a suspected"
@@ -29,6 +30,12 @@ public final class RotateKekCommand implements Callable<Integer> {
       description = "Namespace of the operator's keys (env OPERATOR_NAMESPACE). Default: "
           + OperatorConfig.DEFAULT_NAMESPACE + ".")
   String operatorNamespace;
+
+  @Option(names = "--reencrypt",
+      description = "Also give every stored value a new data key (DEK), not only a re-wrap of the"
+          + " existing one: use it when the KEK or a backup of the key Secret may have leaked."
+          + " Resumable: an operator stopped half-way finishes after a restart.")
+  boolean reencrypt;
 
   private final Supplier<KubernetesClient> clients;
 
@@ -51,12 +58,23 @@ public final class RotateKekCommand implements Callable<Integer> {
             + OperatorKeyStore.SECRET + " not found: is the operator installed there?");
         return 1;
       }
+      String now = Instant.now().toString();
+      // Both annotations in one patch: the operator never sees a rotation without its re-encryption.
       client.secrets().inNamespace(namespace).withName(OperatorKeyStore.SECRET)
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
-              + OperatorKeyStore.ROTATE_KEK + "\":\"" + Instant.now() + "\"}}}");
-      spec.commandLine().getOut().println("KEK rotation requested; the operator rotates, re-wraps"
-          + " every store Secret and removes " + OperatorKeyStore.ROTATE_KEK + " from Secret "
-          + namespace + "/" + OperatorKeyStore.SECRET + " when done.");
+              + OperatorKeyStore.ROTATE_KEK + "\":\"" + now + "\""
+              + (reencrypt ? ",\"" + OperatorKeyStore.REENCRYPT + "\":\"" + now + "\"" : "")
+              + "}}}");
+      if (reencrypt) {
+        spec.commandLine().getOut().println("KEK rotation with re-encryption requested; the"
+            + " operator rotates, gives every stored value a new data key and records its progress"
+            + " in annotation " + OperatorKeyStore.REENCRYPT_KEKS + " of Secret " + namespace + "/"
+            + OperatorKeyStore.SECRET + ", which it removes once the old KEKs are retired.");
+      } else {
+        spec.commandLine().getOut().println("KEK rotation requested; the operator rotates,"
+            + " re-wraps every store Secret and removes " + OperatorKeyStore.ROTATE_KEK
+            + " from Secret " + namespace + "/" + OperatorKeyStore.SECRET + " when done.");
+      }
       return 0;
     } catch (KubernetesClientException e) {
       spec.commandLine().getErr().println("error: cannot reach the cluster (HTTP " + e.getCode() + ")");

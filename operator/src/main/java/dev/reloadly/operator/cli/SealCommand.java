@@ -102,8 +102,12 @@ public final class SealCommand implements Callable<Integer> {
       }
       cmd.getOut().print(target.render(sealed));
       cmd.getOut().flush();
+      // The id lets the user check the key against status.sealingKey or the operator's log
+      // ("published sealing key ..."): a key planted in the ConfigMap would show up here.
       cmd.getErr().println("sealed " + target.describe() + " to sealing key "
-          + ring.newest().keyId());
+          + ring.newest().keyId() + (fetch ? " (read from ConfigMap "
+          + resolveOperatorNamespace(cmd, operatorNamespace) + "/" + OperatorKeyStore.CONFIG_MAP
+          + ")" : " (from " + cert + ")"));
       return 0;
     } catch (Failure e) {
       cmd.getErr().println("error: " + e.getMessage());

@@ -80,7 +80,7 @@ public final class EnvelopeCipher {
      * wrapping it with the active one. The ciphertext is untouched and the plaintext is never
      * materialized. A value already under the active KEK is returned as is, so a background rewrap
      * can be interrupted and restarted any number of times. After a suspected KEK compromise,
-     * re-encrypt instead ({@code encrypt(decrypt(...))}), which also replaces the data key.
+     * re-encrypt instead ({@link #reencrypt}), which also replaces the data key.
      */
     public EncryptedValue rewrap(EncryptedValue value, byte[] aad, KekRing ring) {
         Objects.requireNonNull(value, "value");
@@ -94,6 +94,23 @@ public final class EnvelopeCipher {
             return value.withWrappedKey(active.keyId(), active.wrap(dataKey, aad));
         } finally {
             Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    /**
+     * Moves a value to the ring's active KEK under a new data key and nonce: the answer to a
+     * suspected KEK compromise, where an attacker holding the old KEK and an old copy of the store
+     * could otherwise unwrap the data key that {@link #rewrap} keeps. The plaintext exists only
+     * for the duration of the call and is zeroed before it returns.
+     *
+     * @throws StoreDecryptionException as {@link #decrypt}
+     */
+    public EncryptedValue reencrypt(EncryptedValue value, byte[] aad, KekRing ring) {
+        byte[] plaintext = decrypt(value, aad, ring);
+        try {
+            return encrypt(plaintext, aad, ring);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
         }
     }
 

@@ -18,6 +18,10 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,18 @@ public final class OperatorKeyStore {
   public static final String PUBLIC_KEYS = "public-keys.json";
   /** On Secret {@value #SECRET}: rotate the KEK now (set by `rotate-kek`, removed once done). */
   public static final String ROTATE_KEK = "security.reloadly.dev/rotate-kek";
+  /**
+   * On Secret {@value #SECRET}, next to {@value #ROTATE_KEK}: give every stored value a new data
+   * key, not only a re-wrap (set by `rotate-kek --reencrypt`, replaced by
+   * {@value #REENCRYPT_KEKS} once the new KEK is active).
+   */
+  public static final String REENCRYPT = "security.reloadly.dev/reencrypt";
+  /**
+   * On Secret {@value #SECRET}: the comma-separated KEK ids a re-encryption pass moves values away
+   * from. It is the pass's progress record: it survives a restart, and it is removed once none of
+   * those KEKs is left in the ring, so a finished pass is never repeated.
+   */
+  public static final String REENCRYPT_KEKS = "security.reloadly.dev/reencrypt-keks";
   static final String SEALING = "sealing-keys.json";
   static final String KEKS = "kek-ring.json";
   static final String FINGERPRINT = "fingerprint.key";
@@ -88,6 +104,100 @@ public final class OperatorKeyStore {
     publish(keys.sealing());
   }
 
+  /** What `rotate-kek` asked for, and the KEKs a re-encryption pass in progress moves away from. */
+  public record Requests(boolean rotateKek, boolean reencrypt, Set<String> reencryptKeks) {
+    public Requests {
+      reencryptKeks = Set.copyOf(reencryptKeks);
+    }
+  }
+
+  /** Reads the request annotations of Secret {@value #SECRET} in one GET. */
+  public Requests requests() {
+    Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
+    Map<String, String> annotations = secret == null || secret.getMetadata().getAnnotations() == null
+        ? Map.of() : secret.getMetadata().getAnnotations();
+    String keks = annotations.getOrDefault(REENCRYPT_KEKS, "");
+    return new Requests(annotations.get(ROTATE_KEK) != null, annotations.get(REENCRYPT) != null,
+        Arrays.stream(keks.split(",")).map(String::trim).filter(id -> !id.isEmpty())
+            .collect(Collectors.toSet()));
+  }
+
+  /**
+   * Records that a re-encryption away from {@code kekIds} has started, replacing the request in
+   * one write, so the request and its progress record are never both absent.
+   */
+  public void startReencrypt(Set<String> kekIds) {
+    editAnnotations(annotations -> {
+      annotations.remove(REENCRYPT);
+      annotations.put(REENCRYPT_KEKS, String.join(",", new TreeSet<>(kekIds)));
+    });
+  }
+
+  /** Removes the progress record of a finished re-encryption. */
+  public void finishReencrypt() {
+    editAnnotations(annotations -> annotations.remove(REENCRYPT_KEKS));
+  }
+
+  /** Read, change, update: the resourceVersion read makes a concurrent change fail, not vanish. */
+  private void editAnnotations(Consumer<Map<String, String>> change) {
+    Secret current = client.secrets().inNamespace(namespace).withName(SECRET).get();
+    if (current == null) {
+      throw new IllegalStateException("Secret " + namespace + "/" + SECRET + " disappeared");
+    }
+    Map<String, String> annotations = new HashMap<>(current.getMetadata().getAnnotations() == null
+        ? Map.of() : current.getMetadata().getAnnotations());
+    change.accept(annotations);
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder(current)
+        .editMetadata().withAnnotations(annotations).endMetadata().build()).update();
+  }
+
+  /** The sealing key pairs as Secret {@value #SECRET} holds them now. */
+  public SealingKeyRing storedSealing() {
+    Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
+    if (secret == null) {
+      throw new IllegalStateException("Secret " + namespace + "/" + SECRET + " disappeared");
+    }
+    return sealingOf(secret);
+  }
+
+  /** The sealing ring of a key Secret (for `retire-sealing-key`, which edits only that entry). */
+  public static SealingKeyRing sealingOf(Secret secret) {
+    String encoded = secret.getData() == null ? null : secret.getData().get(SEALING);
+    if (encoded == null) {
+      throw new IllegalStateException("Secret " + secret.getMetadata().getNamespace() + "/"
+          + SECRET + " has no key " + SEALING);
+    }
+    byte[] bytes = Base64.getDecoder().decode(encoded);
+    try {
+      return SealingKeyRing.parseSecret(bytes);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  /** A copy of a key Secret with its sealing ring replaced and everything else as it was. */
+  public static Secret withSealing(Secret secret, SealingKeyRing sealing) {
+    Map<String, String> data = new HashMap<>(secret.getData());
+    data.put(SEALING, encode(sealing.toSecretBytes()));
+    return new SecretBuilder(secret).withData(data).build();
+  }
+
+  /**
+   * Puts the public keys of {@code sealing} back into ConfigMap {@value #CONFIG_MAP} when the
+   * ConfigMap says anything else, e.g. a key someone planted so that `seal --fetch` seals to it.
+   *
+   * @return true when the ConfigMap had to be repaired
+   */
+  public boolean repairPublished(SealingKeyRing sealing) {
+    if (!publish(sealing)) {
+      return false;
+    }
+    LOG.warn("ConfigMap {}/{} did not hold the operator's public sealing keys; restored it from"
+        + " Secret {}/{} (newest key {}). Find out who wrote it.", namespace, CONFIG_MAP, namespace,
+        SECRET, sealing.newest().keyId());
+    return true;
+  }
+
   /** True when someone asked for a KEK rotation through the {@value #ROTATE_KEK} annotation. */
   public boolean kekRotationRequested() {
     Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
@@ -137,12 +247,13 @@ public final class OperatorKeyStore {
     }
   }
 
-  private void publish(SealingKeyRing sealing) {
+  /** Writes the public document when the ConfigMap differs; true when it wrote. */
+  boolean publish(SealingKeyRing sealing) {
     String document = sealing.publicOnly().toPublicDocument();
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(CONFIG_MAP).get();
     if (existing != null && existing.getData() != null
         && Objects.equals(existing.getData().get(PUBLIC_KEYS), document)) {
-      return;
+      return false;
     }
     ConfigMap desired = new ConfigMapBuilder()
         .withNewMetadata().withName(CONFIG_MAP).withNamespace(namespace)
@@ -159,6 +270,7 @@ public final class OperatorKeyStore {
     }
     LOG.info("published sealing key {} in ConfigMap {}/{}", sealing.newest().keyId(), namespace,
         CONFIG_MAP);
+    return true;
   }
 
   private static OperatorKeys parse(Secret secret) {

@@ -112,14 +112,28 @@ public final class StoredVersions {
 
   /** Re-wraps every value under the active KEK; unchanged values stay byte-identical. */
   public StoredVersions rewrapped(Crypto crypto) {
+    return rekeyed(crypto, java.util.Set.of());
+  }
+
+  /**
+   * Moves every value to the active KEK: values under a KEK of {@code reencryptUnder} get a new
+   * data key and nonce (a suspected KEK compromise), the others are re-wrapped. A value already
+   * under the active KEK stays byte-identical, so an interrupted pass resumes where it stopped.
+   */
+  public StoredVersions rekeyed(Crypto crypto, java.util.Set<String> reencryptUnder) {
     Binding binding = crypto.binding();
+    String active = crypto.keks().active().keyId();
     Map<String, String> next = new HashMap<>();
     values.forEach((key, value) -> {
       String fingerprint = fingerprintOf(key);
       String field = key.substring(key.lastIndexOf('.') + 1);
-      next.put(key, crypto.cipher().rewrap(EncryptedValue.parse(value),
-          StoreAad.of(binding.namespace(), binding.name(), binding.uid(), fingerprint, field),
-          crypto.keks()).encode());
+      EncryptedValue parsed = EncryptedValue.parse(value);
+      byte[] aad = StoreAad.of(binding.namespace(), binding.name(), binding.uid(), fingerprint,
+          field);
+      EncryptedValue moved = !parsed.kekId().equals(active) && reencryptUnder.contains(parsed.kekId())
+          ? crypto.cipher().reencrypt(parsed, aad, crypto.keks())
+          : crypto.cipher().rewrap(parsed, aad, crypto.keks());
+      next.put(key, moved == parsed ? value : moved.encode());
     });
     return new StoredVersions(ledger, next);
   }

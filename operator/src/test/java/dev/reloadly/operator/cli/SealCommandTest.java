@@ -206,8 +206,27 @@ class SealCommandTest {
 
       assertThat(result.exitCode()).isZero();
       assertThat(openOutput(result)).isEqualTo(CANARY);
-      assertThat(result.err()).contains("to sealing key " + ring.newest().keyId());
+      assertThat(result.err()).contains("to sealing key " + ring.newest().keyId()
+          + " (read from ConfigMap reloadly-ops/" + OperatorKeyStore.CONFIG_MAP + ")");
     }
+  }
+
+  @Test
+  void printsTheKeyIdItSealedToSoItCanBeChecked() {
+    SealingKeyRing renewed = ring.renewed(Instant.parse("2025-04-01T00:00:00Z"), RANDOM);
+    Path renewedCert = dir.resolve("renewed.json");
+    try {
+      Files.writeString(renewedCert, renewed.publicOnly().toPublicDocument());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+
+    CliRun.Result result = seal(CANARY, "--cert", renewedCert.toString());
+
+    String used = SealedValue.keyIdOf(result.out().strip());
+    assertThat(used).isEqualTo(renewed.newest().keyId());
+    assertThat(result.err()).contains("to sealing key " + used + " (from " + renewedCert + ")");
+    assertThat(result.out()).doesNotContain("sealing key");
   }
 
   @Test

@@ -69,11 +69,11 @@ class KeyRotationTest {
     assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(oldKek));
 
     // Half a rotation: a new active KEK, and only one store re-wrapped before the "crash".
-    KeyMaintenance maintenance = harness.runtime().maintenance();
-    maintenance.rotateKekOnly();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(stoppingMaintenance(clock, harness.runtime().keys(), Duration.ofSeconds(30), 1)
+        .runOnce()).isFalse();
     String newKek = harness.runtime().keys().get().keks().active().keyId();
     assertThat(newKek).isNotEqualTo(oldKek);
-    assertThat(maintenance.rewrapAndRetire(1)).isEqualTo(2);
 
     Map<String, Set<String>> kekIdsByStore = NAMES.stream()
         .collect(Collectors.toMap(n -> n, this::storeKekIds));
@@ -116,10 +116,10 @@ class KeyRotationTest {
     assertThat(kekIds(harness.runtime().keys().get().keks())).containsExactly(oldKek, newKek);
     // The restarted operator re-wraps at once, but keeps the old KEK for RETIRE_AFTER in case a
     // reconcile that read the keys before the rotation is still writing under it.
-    assertThat(harness.runtime().maintenance().rewrapAndRetire(Integer.MAX_VALUE)).isZero();
+    assertThat(harness.runtime().maintenance().rekeyStores()).isZero();
     assertThat(kekIds(harness.runtime().keys().get().keks())).contains(oldKek);
-    clock.advance(KeyMaintenance.RETIRE_AFTER.plusMinutes(1));
-    assertThat(harness.runtime().maintenance().rewrapAndRetire(Integer.MAX_VALUE)).isZero();
+    clock.advance(KekPolicy.RETIRE_AFTER.plusMinutes(1));
+    assertThat(harness.runtime().maintenance().rekeyStores()).isZero();
 
     assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(newKek));
     KekRing stored = storedKeys().keks();
@@ -208,8 +208,207 @@ class KeyRotationTest {
     NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
   }
 
+  /**
+   * Key maintenance as the operator runs it, on the given keys, but stopping after
+   * {@code writes} store writes, as an operator that crashed would; it rotates the KEK when
+   * {@code kekEvery} has passed.
+   */
+  private KeyMaintenance stoppingMaintenance(Clock clock, KeyHolder keys, Duration kekEvery,
+      int writes) {
+    SecureRandom random = new SecureRandom();
+    return new KeyMaintenance(
+        new OperatorKeyStore(harness.client(), OperatorHarness.OPERATOR_NAMESPACE, clock, random),
+        keys, clock, new KekPolicy(kekEvery, random),
+        new SealingRenewal(Duration.ofDays(30), random, () -> { }),
+        new StoreRekeying(new StopsAfterWrites(
+            new ClusterStoreSecrets(harness.client(), Set.of()), writes), new EnvelopeCipher()));
+  }
+
+  @Test
+  void reencryptionStoppedHalfWayResumesAfterARestartAndIsNotRepeated() {
+    MutableClock clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(clock);
+    startWithServedCredentials();
+    String oldKek = harness.runtime().keys().get().keks().active().keyId();
+    Map<String, Map<String, String>> before = storeData();
+    harness.stop();
+
+    int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
+            () -> harness.server().newClient()))
+        .execute("--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE, "--reencrypt");
+    assertThat(exit).isZero();
+    // The operator takes the request and stops after re-encrypting one store.
+    KeyHolder keys = new KeyHolder(storedKeys());
+    assertThat(stoppingMaintenance(clock, keys, Duration.ofDays(30), 1).runOnce()).isFalse();
+    String newKek = keys.get().keks().active().keyId();
+    assertThat(newKek).isNotEqualTo(oldKek);
+    assertThat(keySecretAnnotations())
+        .as("the progress record survives the crash; the request is answered")
+        .containsEntry(OperatorKeyStore.REENCRYPT_KEKS, oldKek)
+        .doesNotContainKeys(OperatorKeyStore.ROTATE_KEK, OperatorKeyStore.REENCRYPT);
+    Map<String, Map<String, String>> halfWay = storeData();
+    List<String> done = NAMES.stream().filter(n -> storeKekIds(n).equals(Set.of(newKek))).toList();
+    assertThat(done).hasSize(1);
+    assertThat(StoreRekeyingTest.bodies(halfWay.get(done.get(0))))
+        .doesNotContainAnyElementsOf(StoreRekeyingTest.bodies(before.get(done.get(0))));
+
+    // Restart: the first pass finishes the re-encryption without a new rotation.
+    harness.start();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(NAMES).allSatisfy(n -> assertThat(storeKekIds(n)).containsExactly(newKek)));
+    assertThat(harness.runtime().keys().get().keks().active().keyId()).isEqualTo(newKek);
+    assertThat(harness.secret(store(done.get(0))).getData())
+        .as("the store re-encrypted before the crash is not re-encrypted again")
+        .isEqualTo(halfWay.get(done.get(0)));
+    Map<String, Map<String, String>> after = storeData();
+    assertThat(NAMES).allSatisfy(n -> assertThat(StoreRekeyingTest.bodies(after.get(n)))
+        .as("every value of %s has a new data key", n)
+        .doesNotContainAnyElementsOf(StoreRekeyingTest.bodies(before.get(n))));
+
+    // Once the old KEK is retired the record goes, and a finished pass writes nothing more.
+    clock.advance(KekPolicy.RETIRE_AFTER.plusMinutes(1));
+    assertThat(harness.runtime().maintenance().runOnce()).isTrue();
+    assertThat(kekIds(storedKeys().keks())).containsExactly(newKek);
+    assertThat(keySecretAnnotations()).doesNotContainKey(OperatorKeyStore.REENCRYPT_KEKS);
+    Map<String, Map<String, String>> finished = storeData();
+    assertThat(harness.runtime().maintenance().runOnce()).isTrue();
+    assertThat(storeData()).isEqualTo(finished);
+    KekRing stored = storedKeys().keks();
+    NAMES.forEach(n -> assertThat(openSecret(n, servedVersion(n), stored)).isEqualTo(firstSecret(n)));
+    NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
+  }
+
+  @Test
+  void aKeyPlantedInTheSealingConfigMapIsRepaired() {
+    harness = new OperatorHarness(Clock.systemUTC());
+    harness.start();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger storeLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OperatorKeyStore.class);
+    storeLog.addAppender(log);
+    String published = publishedDocument();
+    String operatorKey = harness.runtime().keys().get().sealing().newest().keyId();
+    SealingKeyRing planted = SealingKeyRing.generate(Instant.now(), new SecureRandom());
+
+    harness.client().configMaps().inNamespace(OperatorHarness.OPERATOR_NAMESPACE)
+        .withName(OperatorKeyStore.CONFIG_MAP).edit(cm -> {
+          cm.getData().put(OperatorKeyStore.PUBLIC_KEYS, planted.publicOnly().toPublicDocument());
+          return cm;
+        });
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(publishedDocument()).isEqualTo(published));
+    assertThat(publishedSealingKeys().newest().keyId()).isEqualTo(operatorKey);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(log.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains("restored it").contains(operatorKey)));
+    storeLog.detachAppender(log);
+    // The repair's own update event finds nothing to repair: no loop.
+    String version = publishedConfigMap().getMetadata().getResourceVersion();
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+        version.equals(publishedConfigMap().getMetadata().getResourceVersion()));
+
+    // Deleted, it comes back too.
+    harness.client().resource(publishedConfigMap()).delete();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(publishedDocument()).isEqualTo(published));
+  }
+
+  @Test
+  void aRetiredSealingKeyIsDroppedByTheRunningOperatorAndNeverWrittenBack() {
+    MutableClock clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(clock);
+    OperatorConfig base = harness.config();
+    Duration renewal = Duration.ofDays(1);
+    harness.start(new OperatorConfig(base.namespace(), base.watchNamespaces(),
+        base.reloadlyAuthUrl(), base.metricsPort(), base.maxConcurrentTokenRequests(), renewal,
+        base.kekRotation()));
+    clock.advance(renewal.plusMinutes(1));
+    harness.runtime().maintenance().runOnce();
+    List<String> ids = publishedSealingKeys().keys().stream().map(SealingKey::keyId).toList();
+    assertThat(ids).hasSize(2);
+
+    int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RetireSealingKeyCommand(
+            () -> harness.server().newClient()))
+        .execute(ids.get(0), "--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE);
+    assertThat(exit).isZero();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(harness.runtime().keys().get().sealing().keys()).extracting(SealingKey::keyId)
+          .containsExactly(ids.get(1));
+      assertThat(publishedSealingKeys().keys()).extracting(SealingKey::keyId)
+          .containsExactly(ids.get(1));
+    });
+    // A later save of the keys (a KEK rotation) does not bring the retired key back.
+    String kek = harness.runtime().keys().get().keks().active().keyId();
+    new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
+            () -> harness.server().newClient()))
+        .execute("--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        harness.runtime().keys().get().keks().active().keyId()).isNotEqualTo(kek));
+    assertThat(storedKeys().sealing().keys()).extracting(SealingKey::keyId)
+        .containsExactly(ids.get(1));
+  }
+
+  @Test
+  void withWatchNamespacesStoresElsewhereAreNotReadAndDoNotPinOldKeks() {
+    MutableClock clock = new MutableClock(Instant.now());
+    harness = new OperatorHarness(clock);
+    OperatorConfig base = harness.config();
+    startWithServedCredentials(new OperatorConfig(base.namespace(), Set.of(NAMESPACE),
+        base.reloadlyAuthUrl(), base.metricsPort(), base.maxConcurrentTokenRequests(),
+        base.sealingKeyRenewal(), base.kekRotation()));
+    KekRing ring = harness.runtime().keys().get().keks();
+    String oldKek = ring.active().keyId();
+    // A store in an unwatched namespace, under the old KEK, that no pass could re-key (its values
+    // are bound to another uid): read, it would keep the old KEK forever.
+    harness.client().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName("elsewhere").endMetadata().build()).create();
+    harness.client().resource(new SecretBuilder(harness.secret(store("alpha")))
+        .editMetadata().withNamespace("elsewhere").withResourceVersion(null).withUid(null)
+        .endMetadata().build()).create();
+
+    int exit = new picocli.CommandLine(new dev.reloadly.operator.cli.RotateKekCommand(
+            () -> harness.server().newClient()))
+        .execute("--operator-namespace", OperatorHarness.OPERATOR_NAMESPACE);
+    assertThat(exit).isZero();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(NAMES).allSatisfy(n ->
+        assertThat(storeKekIds(n)).doesNotContain(oldKek)));
+    clock.advance(KekPolicy.RETIRE_AFTER.plusMinutes(1));
+
+    assertThat(harness.runtime().maintenance().runOnce()).isTrue();
+    assertThat(kekIds(storedKeys().keks())).doesNotContain(oldKek);
+    assertThat(StoredVersions.parse(harness.client().secrets().inNamespace("elsewhere")
+        .withName(store("alpha")).get().getData()).kekIds()).containsExactly(oldKek);
+  }
+
+  private Map<String, Map<String, String>> storeData() {
+    return NAMES.stream().collect(Collectors.toMap(n -> n, n -> harness.secret(store(n)).getData()));
+  }
+
+  private Map<String, String> keySecretAnnotations() {
+    Map<String, String> annotations = harness.client().secrets()
+        .inNamespace(OperatorHarness.OPERATOR_NAMESPACE).withName(OperatorKeyStore.SECRET).get()
+        .getMetadata().getAnnotations();
+    return annotations == null ? Map.of() : annotations;
+  }
+
+  private io.fabric8.kubernetes.api.model.ConfigMap publishedConfigMap() {
+    return harness.client().configMaps().inNamespace(OperatorHarness.OPERATOR_NAMESPACE)
+        .withName(OperatorKeyStore.CONFIG_MAP).get();
+  }
+
+  private String publishedDocument() {
+    io.fabric8.kubernetes.api.model.ConfigMap configMap = publishedConfigMap();
+    return configMap == null ? null : configMap.getData().get(OperatorKeyStore.PUBLIC_KEYS);
+  }
+
   /** Every credential of NAMES reads its own source Secret, and all are served. */
   private void startWithServedCredentials() {
+    startWithServedCredentials(harness.config());
+  }
+
+  private void startWithServedCredentials(OperatorConfig config) {
     for (String name : NAMES) {
       harness.simulator().allowCredential(clientId(name), firstSecret(name));
       harness.client().resource(sourceSecret(source(name), clientId(name), firstSecret(name)))
@@ -217,7 +416,7 @@ class KeyRotationTest {
       harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
           .create();
     }
-    harness.start();
+    harness.start(config);
     NAMES.forEach(n -> awaitServed(n, firstSecret(n)));
   }
 

@@ -10,6 +10,7 @@ import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
+import dev.reloadly.operator.keys.OperatorKeyStore;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.OperatorHarness.Replica;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
@@ -84,8 +85,14 @@ class LeaderElectionTest {
     });
     assertThat(firstTokens.get()).isPositive();
     // The leader rotates the KEK; the follower still holds the keys it loaded at start.
-    first.runtime().maintenance().rotateKekNow();
-    String rotatedKek = first.runtime().keys().get().keks().active().keyId();
+    String kekBefore = first.runtime().keys().get().keks().active().keyId();
+    // What `rotate-kek` does: the leader's watch of the key Secret picks it up.
+    harness.client().secrets().inNamespace(OperatorHarness.OPERATOR_NAMESPACE)
+        .withName(OperatorKeyStore.SECRET).edit(s -> new io.fabric8.kubernetes.api.model
+            .SecretBuilder(s).editMetadata().addToAnnotations(OperatorKeyStore.ROTATE_KEK, "now")
+            .endMetadata().build());
+    String rotatedKek = await().atMost(WAIT).until(
+        () -> first.runtime().keys().get().keks().active().keyId(), id -> !id.equals(kekBefore));
     assertThat(second.runtime().keys().get().keks().active().keyId()).isNotEqualTo(rotatedKek);
 
     first.close();

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,13 +61,6 @@ class RbacManifestTest {
       "update reloadlycredentials/finalizers",
       "update leases");
 
-  /**
-   * Denied under namespaced RBAC until key maintenance lists store Secrets per watched namespace
-   * (issue 8, section 6, first bullet). When that lands this test fails: remove the entry (and
-   * assert the re-wrap in {@link #namespacedManifestGrantsExactlyWhatTheOperatorUses}).
-   */
-  static final Set<String> KNOWN_NAMESPACED_GAPS = Set.of(
-      "list secrets (all namespaces or cluster scope)");
 
   private OperatorHarness harness;
   private AuthorizingDispatcher authorizer;
@@ -109,15 +101,14 @@ class RbacManifestTest {
 
   @Test
   void namespacedManifestGrantsExactlyWhatTheOperatorUses() {
+    // Key maintenance lists store Secrets per watched namespace, so the namespaced variant
+    // re-wraps every store too.
     RbacPolicy policy = start("namespaced/rbac.yaml", Set.of(CredentialFixtures.NAMESPACE),
-        KNOWN_NAMESPACED_GAPS);
+        Set.of());
 
-    runScenarios(false);
+    runScenarios(true);
 
-    assertNoDenials(KNOWN_NAMESPACED_GAPS);
-    assertThat(new TreeSet<>(authorizer.denied().stream().map(ApiRequest::toString).toList()))
-        .as("a known gap is no longer denied: remove it from KNOWN_NAMESPACED_GAPS")
-        .containsExactlyElementsOf(KNOWN_NAMESPACED_GAPS);
+    assertNoDenials(Set.of());
     assertEveryRuleUsed(policy);
   }
 
