@@ -205,6 +205,11 @@ public final class OperatorRuntime implements AutoCloseable {
     return maintenancePasses.get();
   }
 
+  /** The running JOSDK operator, e.g. to look into an informer's cache. */
+  public Operator operator() {
+    return operator;
+  }
+
   /**
    * Runs key maintenance after {@code delay}, then again at the exact moment the next key is due
    * (at least hourly), or in a minute while a re-wrap is unfinished or a run failed, so a failing

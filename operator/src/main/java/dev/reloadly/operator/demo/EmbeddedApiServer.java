@@ -85,6 +85,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Every GET (reads, lists and watches) received so far, as "GET path Accept: header", so tests
+   * can count reads and see what representation was asked for.
+   */
+  public List<String> reads() {
+    synchronized (dispatcher.reads) {
+      return new ArrayList<>(dispatcher.reads);
+    }
+  }
+
   /** Write requests received so far whose path contains {@code fragment}. */
   public long writesTo(String fragment) {
     return writes().stream().filter(w -> w.contains(fragment)).count();
@@ -103,16 +113,20 @@ public final class EmbeddedApiServer implements AutoCloseable {
     server.destroy();
   }
 
-  /** The CRUD dispatcher, recording writes. */
+  /** The CRUD dispatcher, recording writes and reads. */
   private static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     private final List<String> writes = new ArrayList<>();
+    private final List<String> reads = new ArrayList<>();
 
-    /**
-     * This server authorizes everything, and says so when JOSDK's leader election asks what it
-     * may do (the CRUD store would echo the review back without a status).
-     */
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      if ("GET".equals(request.getMethod())) {
+        synchronized (reads) {
+          reads.add("GET " + request.getPath() + " Accept: " + request.getHeader("Accept"));
+        }
+      }
+      // This server authorizes everything, and says so when JOSDK's leader election asks what it
+      // may do (the CRUD store would echo the review back without a status).
       if ("POST".equals(request.getMethod()) && request.getPath().startsWith(RULES_REVIEW_PATH)) {
         return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":"
             + "\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectRulesReview\",\"spec\":{},"

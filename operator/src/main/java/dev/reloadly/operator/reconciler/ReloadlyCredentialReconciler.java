@@ -17,10 +17,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.source.CredentialSourceReader;
+import dev.reloadly.operator.source.SecretMetadataEventSource;
 import dev.reloadly.operator.source.SourceResult;
 import dev.reloadly.operator.source.WatchedSourceSecrets;
 import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.target.OwnedSecretWriter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -32,6 +34,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
@@ -55,11 +58,10 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   public static final String NAME = "reloadlycredential";
   static final String OWNED_SECRETS = "owned-secrets";
   static final String SOURCE_SECRETS = "source-secrets";
+  static final String SOURCE_METADATA = "source-secret-metadata";
   static final String SOURCE_INDEX = "by-source-secret";
   /** After a status conflict the reconcile starts again from a fresh copy this soon. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
-  /** A missing source Secret may appear without the watch label; look again at this pace. */
-  static final Duration SOURCE_RETRY = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(ReloadlyCredentialReconciler.class);
 
@@ -105,7 +107,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             .map(s -> s.getSecretRef())
             .map(ref -> List.of(key(credential.getMetadata().getNamespace(), ref.getName())))
             .orElse(List.of()));
-    // Both informers are label-filtered: the operator never caches every Secret in the cluster.
+    // Both full-object informers are label-filtered: the operator never caches every Secret in the
+    // cluster. Unlabelled sources are seen through a metadata-only informer instead.
     ownedSecrets = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Secret.class, ReloadlyCredential.class)
             .withName(OWNED_SECRETS)
@@ -117,16 +120,24 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         InformerEventSourceConfiguration.from(Secret.class, ReloadlyCredential.class)
             .withName(SOURCE_SECRETS)
             .withLabelSelector(ApiLabels.SOURCE_SELECTOR)
-            .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-                .byIndex(SOURCE_INDEX,
-                    key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
-                .stream()
-                .map(ResourceID::fromResource)
-                .collect(Collectors.toSet()))
+            .withSecondaryToPrimaryMapper(referencing(context))
             .build(),
         context);
+    SecretMetadataEventSource<ReloadlyCredential> sourceMetadata = SecretMetadataEventSource
+        .create(SOURCE_METADATA, ReloadlyCredential.class, referencing(context), context);
     credentials = context.getPrimaryCache();
-    return List.of(ownedSecrets, sourceSecrets, keyChanges);
+    return List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges);
+  }
+
+  /** Maps a Secret to the credentials whose spec.source.secretRef names it. */
+  private static <S extends HasMetadata> SecondaryToPrimaryMapper<S> referencing(
+      EventSourceContext<ReloadlyCredential> context) {
+    return secret -> context.getPrimaryCache()
+        .byIndex(SOURCE_INDEX,
+            key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
+        .stream()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.<ResourceID>toSet());
   }
 
   /**
@@ -175,10 +186,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         context.getClient(), (ns, name) -> sourceSecrets.get(new ResourceID(name, ns))));
     Optional<CredentialMaterial> offered = Optional.empty();
     if (source instanceof SourceResult.Failed failed) {
+      // No retry timer: a change to the source Secret, or its creation, triggers the reconcile.
       status.condition(SOURCE_READY, false, failed.reason(), failed.message());
-      if (failed.transientFailure()) {
-        requeue.in(SOURCE_RETRY);
-      }
     } else {
       SourceResult.Read read = (SourceResult.Read) source;
       offered = Optional.of(read.material());

@@ -14,8 +14,9 @@ public final class ApiLabels {
   public static final String COMPONENT = "app.kubernetes.io/component";
 
   /**
-   * On a Secret referenced by spec.source.secretRef, so the operator can watch it without caching
-   * every Secret in the cluster. The operator adds it when missing.
+   * Optional, set by users on a Secret referenced by spec.source.secretRef: such a Secret is held by
+   * the operator's label-filtered informer, which saves one read from the API server per
+   * reconcile. The operator never adds it: it does not write to source Secrets.
    */
   public static final String SOURCE = "security.reloadly.dev/source";
   public static final String SOURCE_SELECTOR = SOURCE + "=true";
