@@ -45,6 +45,7 @@ public final class OperatorRuntime implements AutoCloseable {
 
   private final Operator operator;
   private final MetricsServer metrics;
+  private final PrometheusMeterRegistry registry;
   private final KeyMaintenance maintenance;
   private final KeyHolder keys;
   private final TokenRequestLimiter limiter;
@@ -52,10 +53,12 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Clock clock;
   private SharedIndexInformer<Secret> keySecretWatch;
 
-  private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
-      KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
+  private OperatorRuntime(Operator operator, MetricsServer metrics, PrometheusMeterRegistry registry,
+      KeyMaintenance maintenance, KeyHolder keys, TokenRequestLimiter limiter,
+      ScheduledExecutorService scheduler, Clock clock) {
     this.operator = operator;
     this.metrics = metrics;
+    this.registry = registry;
     this.maintenance = maintenance;
     this.keys = keys;
     this.limiter = limiter;
@@ -105,7 +108,7 @@ public final class OperatorRuntime implements AutoCloseable {
       return t;
     });
     OperatorRuntime runtime =
-        new OperatorRuntime(operator, metrics, maintenance, keys, limiter, scheduler, clock);
+        new OperatorRuntime(operator, metrics, registry, maintenance, keys, limiter, scheduler, clock);
     // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
     runtime.watchRotationRequests(client, config.namespace());
@@ -125,6 +128,11 @@ public final class OperatorRuntime implements AutoCloseable {
 
   public TokenRequestLimiter limiter() {
     return limiter;
+  }
+
+  /** The operator's meters, served on /metrics when a port is set. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /**

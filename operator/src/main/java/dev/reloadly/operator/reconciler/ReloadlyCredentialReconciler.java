@@ -232,6 +232,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     if (status.changed()) {
       statusWriter.write(credential, status.status());
     }
+    metrics.reconciled();
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);
     return control;
