@@ -53,9 +53,9 @@ public final class OperatorRuntime implements AutoCloseable {
   private final Clock clock;
   private SharedIndexInformer<Secret> keySecretWatch;
 
-  private OperatorRuntime(Operator operator, MetricsServer metrics, PrometheusMeterRegistry registry,
-      KeyMaintenance maintenance, KeyHolder keys, TokenRequestLimiter limiter,
-      ScheduledExecutorService scheduler, Clock clock) {
+  private OperatorRuntime(Operator operator, MetricsServer metrics,
+      PrometheusMeterRegistry registry, KeyMaintenance maintenance, KeyHolder keys,
+      TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock) {
     this.operator = operator;
     this.metrics = metrics;
     this.registry = registry;
@@ -107,8 +107,8 @@ public final class OperatorRuntime implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    OperatorRuntime runtime =
-        new OperatorRuntime(operator, metrics, registry, maintenance, keys, limiter, scheduler, clock);
+    OperatorRuntime runtime = new OperatorRuntime(operator, metrics, registry, maintenance, keys,
+        limiter, scheduler, clock);
     // A first pass at once finishes a re-wrap that a stopped operator left half done.
     runtime.scheduleMaintenance(Duration.ZERO);
     runtime.watchRotationRequests(client, config.namespace());

@@ -72,7 +72,8 @@ class StoredVersionsTest {
   @Test
   void valuesSwappedBetweenFieldsDoNotOpen() {
     Map<String, String> data = new HashMap<>(offered(FP1, "id-1", SECRET).toData());
-    data.put(StoredVersions.key(FP1, "client-secret"), data.get(StoredVersions.key(FP1, "client-id")));
+    data.put(StoredVersions.key(FP1, "client-secret"),
+        data.get(StoredVersions.key(FP1, "client-id")));
 
     assertThatThrownBy(() -> StoredVersions.parse(data).open(FP1, crypto))
         .isInstanceOf(StoreDecryptionException.class);
@@ -83,14 +84,16 @@ class StoredVersionsTest {
     StoredVersions stored = offered(FP1, "id-1", "secret-1");
     stored = stored.withLedger(stored.ledger().promote(FP1, T0));
     StoredVersions second = stored.withLedger(stored.ledger().offer(FP2, T0.plusSeconds(60)))
-        .withValue(FP2, new CredentialMaterial("id-1".toCharArray(), "secret-2".toCharArray()), crypto);
+        .withValue(FP2, new CredentialMaterial("id-1".toCharArray(), "secret-2".toCharArray()),
+            crypto);
     second = second.withLedger(second.ledger().promote(FP2, T0.plusSeconds(60)));
 
     assertThat(second.toData()).containsKeys(StoredVersions.key(FP1, "client-secret"),
         StoredVersions.key(FP2, "client-secret"));
 
+    Instant graceEnds = T0.plusSeconds(60).plus(Duration.ofHours(1));
     StoredVersions afterGrace = second.withLedger(
-        second.ledger().retireExpired(T0.plusSeconds(60).plus(Duration.ofHours(1)), Duration.ofHours(1)));
+        second.ledger().retireExpired(graceEnds, Duration.ofHours(1)));
     assertThat(afterGrace.toData()).containsOnlyKeys(StoredVersions.LEDGER,
         StoredVersions.key(FP2, "client-id"), StoredVersions.key(FP2, "client-secret"));
   }
