@@ -200,7 +200,7 @@ class ReloadlySimulatorTest {
   @Test
   void aRequestIsNoLongerInFlightOnceItsAnswerArrived() throws Exception {
     int stillCounted = 0;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 50; i++) {
       assertThat(post("id", "secret", LIVE).statusCode()).isEqualTo(200);
       if (simulator.inFlight() != 0) {
         stillCounted++;
@@ -220,8 +220,8 @@ class ReloadlySimulatorTest {
   void requestsHandedOverByALimiterOfOneNeverCountAsConcurrent() throws Exception {
     ReloadlyTokenClient client = new TokenRequestLimiter(1, Duration.ofSeconds(30))
         .limit(new HttpReloadlyTokenClient(simulator.url(), clock));
-    int callers = 6;
-    int each = 40;
+    int callers = 4;
+    int each = 10;
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try {
       List<Future<Long>> issued = new ArrayList<>();
