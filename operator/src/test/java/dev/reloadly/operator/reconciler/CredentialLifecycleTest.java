@@ -252,6 +252,7 @@ class CredentialLifecycleTest {
         .as("the pending version survived the restart").isEqualTo(pendingCreatedAt);
     String validatedAt = promoted.getStatus().getVersions().get(0).getValidatedAt();
     long requests = harness.simulator().requestsFor(ID);
+    harness.awaitSettled();
     harness.stop();
 
     // Step 3: restarted after promotion: the restart's reconcile promotes, mints and writes
@@ -328,6 +329,7 @@ class CredentialLifecycleTest {
         .isEqualTo(harness.simulator().issuedTokens().get((int) issued).expiresAt());
     // The forced pass, and the one the annotation's removal triggers, have both finished.
     harness.awaitReconcileAfter(reconciles + 1);
+    harness.awaitSettled();
     int writes = harness.server().writes().size();
     long settled = harness.reconciles();
     touchSource();

@@ -122,6 +122,7 @@ class SecretRefSliceTest {
     harness.client().resource(secretRefCredential("shop", "src", mode)).create();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(ready("shop")).map(Condition::getStatus).contains("True"));
+    harness.awaitSettled();
     harness.stop();
     int writesBefore = harness.server().writes().size();
 

@@ -45,6 +45,7 @@ class StoreDamagedTest {
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(harness.condition("shop", Conditions.READY)).map(Condition::getStatus)
             .contains("True"));
+    harness.awaitSettled();
     servedTarget = harness.secret("shop-reloadly");
   }
 

@@ -104,6 +104,23 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   /**
+   * Waits until the operator has neither reconciled nor written for {@link #QUIET}: the pass
+   * that follows the operator's own writes (a new token is reported as issued, then as valid) has
+   * run. A settle step before a restart or a count, never an idle check by itself.
+   */
+  public void awaitSettled() {
+    long[] last = {-1, -1};
+    await().during(QUIET).atMost(Duration.ofSeconds(30)).until(() -> {
+      long reconciles = reconciles();
+      long writes = server.writes().size();
+      boolean same = reconciles == last[0] && writes == last[1];
+      last[0] = reconciles;
+      last[1] = writes;
+      return same;
+    });
+  }
+
+  /**
    * An idle check that cannot pass by accident: waits until a reconcile after
    * {@code reconcilesBefore} has finished (anything it wrote is written by then), then asserts the
    * API server sees exactly {@code writes} writes during {@link #QUIET}, follow-ups included.
