@@ -16,7 +16,7 @@ import dev.reloadly.operator.lifecycle.TokenRequester;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
 import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.metrics.MetricsServer;
-import dev.reloadly.operator.metrics.ReconcileObserver;
+import dev.reloadly.operator.metrics.DeletedCredentials;
 import dev.reloadly.operator.reconciler.OperatorFactory;
 import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
 import dev.reloadly.operator.source.CredentialSourceReader;
@@ -127,7 +127,7 @@ public final class OperatorRuntime implements AutoCloseable {
         .description("1 while this replica holds the leader Lease (or runs alone)")
         .register(registry);
     Operator operator = OperatorFactory.create(client, config, reconciler,
-        new ReconcileObserver(credentialMetrics, registry), duties.callbacks());
+        new DeletedCredentials(credentialMetrics), duties.callbacks());
     operator.start();
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,5 +1,6 @@
 package dev.reloadly.operator.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -17,12 +18,23 @@ public final class CredentialMetrics {
   public static final String ROTATION_DUE = "reloadly.credential.rotation.due";
   public static final String ROTATION_OVERDUE = "reloadly.credential.rotation.overdue";
   public static final String OLD_SEALING_KEY = "reloadly.credential.sealing.key.old";
+  /** Completed reconciles, as {@code reloadly_reconciles_total}: proof that an idle pass ran. */
+  public static final String RECONCILES = "reloadly.reconciles";
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+  private final Counter reconciles;
 
   public CredentialMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.reconciles = Counter.builder(RECONCILES)
+        .description("Reconciles that ran to the end, status write included")
+        .register(registry);
+  }
+
+  /** Counts a reconcile that finished, after anything it wrote. */
+  public void reconciled() {
+    reconciles.increment();
   }
 
   /** What one reconcile observed about a credential. */

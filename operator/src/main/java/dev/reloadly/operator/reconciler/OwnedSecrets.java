@@ -101,8 +101,8 @@ final class OwnedSecrets implements TargetSecrets {
         ApiLabels.COMPONENT, component);
     // Read-your-writes: the informer serves what was just written until its watch catches up, so
     // the next reconcile does not act on the Secret as it was (and mint a second token).
-    return writer.write(credential, name, labels, annotations, data, cached(name),
-        (written, previous) -> {
+    return writer.writeTellingPrevious(credential, name, labels, annotations, data,
+        cached(name), (written, previous) -> {
           if (previous == null) {
             informer.handleRecentResourceCreate(ResourceID.fromResource(written), written);
           } else {

@@ -271,6 +271,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             Conditions.isTrue(conditions, Conditions.ROTATION_OVERDUE),
             status.status().getSealingKey() != null
                 && Boolean.FALSE.equals(status.status().getSealingKey().getNewest())));
+    metrics.reconciled();
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);
     return control;

@@ -223,7 +223,11 @@ public final class ReloadlySimulator implements AutoCloseable {
     return stats.inFlight();
   }
 
-  /** The most requests ever being served at the same time, since start or {@link #resetCounters()}. */
+  /**
+   * The most requests ever being served at the same time, since start or {@link #resetCounters()}.
+   * A request counts from its arrival until its answer starts to be written, so a client that
+   * waits for each answer before its next request is never seen overlapping itself.
+   */
   public int maxInFlight() {
     return stats.maxInFlight();
   }

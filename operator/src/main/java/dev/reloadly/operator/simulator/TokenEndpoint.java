@@ -29,27 +29,39 @@ final class TokenEndpoint implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    simulator.stats().requestStarted();
+    SimulatorStats stats = simulator.stats();
+    stats.requestStarted();
+    boolean counted = true;
     try (exchange) {
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
       pause(simulator.latency());
-      respond(exchange, body);
+      Reply reply = respond(exchange, body);
+      // The answer is decided: the request stops counting before its first byte leaves. Once the
+      // last byte arrives the client may send its next request (a limiter hands its permit on),
+      // and the server dispatches it on the kept-alive connection at once, possibly before this
+      // thread gets back here; counting until then would report overlap the client never caused.
+      stats.requestFinished();
+      counted = false;
+      send(exchange, reply.status(), reply.body());
     } finally {
-      simulator.stats().requestFinished();
+      if (counted) {
+        stats.requestFinished();
+      }
     }
   }
 
-  private void respond(HttpExchange exchange, byte[] body) throws IOException {
+  /** The status and JSON body of an answer, decided before any of it is written. */
+  private record Reply(int status, ObjectNode body) {}
+
+  private Reply respond(HttpExchange exchange, byte[] body) {
     if (!PATH.equals(exchange.getRequestURI().getPath())) {
-      send(exchange, 404, error(404, "Not Found", "NOT_FOUND"));
-      return;
+      return new Reply(404, error(404, "Not Found", "NOT_FOUND"));
     }
     if (!"POST".equals(exchange.getRequestMethod())) {
-      send(exchange, 405, error(405, "Method Not Allowed", "METHOD_NOT_ALLOWED"));
-      return;
+      return new Reply(405, error(405, "Method Not Allowed", "METHOD_NOT_ALLOWED"));
     }
     JsonNode request;
     try {
@@ -58,32 +70,27 @@ final class TokenEndpoint implements HttpHandler {
       request = null;
     }
     if (request == null || !request.isObject()) {
-      send(exchange, 400, error(400, "Malformed request body", "INVALID_REQUEST"));
-      return;
+      return new Reply(400, error(400, "Malformed request body", "INVALID_REQUEST"));
     }
     String clientId = request.path("client_id").asText("");
     simulator.stats().requestFrom(clientId);
     Instant now = simulator.clock().instant();
     Optional<FaultPlan.Fault> fault = simulator.faults().next(now);
     if (fault.isPresent()) {
-      sendFault(exchange, fault.get(), now);
-      return;
+      return fault(exchange, fault.get());
     }
     if (!"client_credentials".equals(request.path("grant_type").asText())) {
-      send(exchange, 400, error(400, "Unsupported grant type", "UNSUPPORTED_GRANT_TYPE"));
-      return;
+      return new Reply(400, error(400, "Unsupported grant type", "UNSUPPORTED_GRANT_TYPE"));
     }
     if (!simulator.isValid(clientId, request.path("client_secret").asText(""))) {
-      send(exchange, 401, error(401, "Access Denied", "INVALID_CREDENTIALS"));
-      return;
+      return new Reply(401, error(401, "Access Denied", "INVALID_CREDENTIALS"));
     }
     String audience = request.path("audience").asText("");
     Optional<Environment> environment = simulator.environmentOf(audience);
     if (environment.isEmpty()) {
-      send(exchange, 401, error(401, "Access Denied", "INVALID_AUDIENCE"));
-      return;
+      return new Reply(401, error(401, "Access Denied", "INVALID_AUDIENCE"));
     }
-    send(exchange, 200, issue(clientId, audience, environment.get(), now));
+    return new Reply(200, issue(clientId, audience, environment.get(), now));
   }
 
   private ObjectNode issue(String clientId, String audience, Environment environment, Instant now) {
@@ -100,19 +107,20 @@ final class TokenEndpoint implements HttpHandler {
     return response;
   }
 
-  private void sendFault(HttpExchange exchange, FaultPlan.Fault fault, Instant now) throws IOException {
+  private Reply fault(HttpExchange exchange, FaultPlan.Fault fault) {
     if (fault instanceof FaultPlan.ServerError serverError) {
-      send(exchange, serverError.status(), error(serverError.status(), "Internal Server Error", "INTERNAL_SERVER_ERROR"));
-    } else if (fault instanceof FaultPlan.RateLimited limited) {
-      var headers = exchange.getResponseHeaders();
-      headers.set("X-RateLimit-Limit", Integer.toString(limited.limit()));
-      headers.set("X-RateLimit-Remaining", "0");
-      headers.set("X-RateLimit-Reset", Long.toString(ceilSeconds(limited.reset())));
-      if (limited.retryAfter() != null) {
-        headers.set("Retry-After", Long.toString(ceilSeconds(limited.retryAfter())));
-      }
-      send(exchange, 429, error(429, "Too Many Requests", "TOO_MANY_REQUESTS"));
+      return new Reply(serverError.status(),
+          error(serverError.status(), "Internal Server Error", "INTERNAL_SERVER_ERROR"));
     }
+    FaultPlan.RateLimited limited = (FaultPlan.RateLimited) fault;
+    var headers = exchange.getResponseHeaders();
+    headers.set("X-RateLimit-Limit", Integer.toString(limited.limit()));
+    headers.set("X-RateLimit-Remaining", "0");
+    headers.set("X-RateLimit-Reset", Long.toString(ceilSeconds(limited.reset())));
+    if (limited.retryAfter() != null) {
+      headers.set("Retry-After", Long.toString(ceilSeconds(limited.retryAfter())));
+    }
+    return new Reply(429, error(429, "Too Many Requests", "TOO_MANY_REQUESTS"));
   }
 
   private ObjectNode error(int status, String message, String errorCode) {

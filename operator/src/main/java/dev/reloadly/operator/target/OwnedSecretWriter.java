@@ -46,7 +46,7 @@ public final class OwnedSecretWriter {
   public Outcome write(HasMetadata owner, String name, Map<String, String> labels,
       Map<String, String> annotations, Map<String, String> data, Optional<Secret> cached,
       Consumer<Secret> onWritten) {
-    return write(owner, name, labels, annotations, data, cached,
+    return writeTellingPrevious(owner, name, labels, annotations, data, cached,
         (written, previous) -> onWritten.accept(written));
   }
 
@@ -55,7 +55,7 @@ public final class OwnedSecretWriter {
    * {@code onWritten} the Secret written and the one it replaced (null after a create), which is
    * what a read-your-writes cache needs to tell its own write from a later one.
    */
-  public Outcome write(HasMetadata owner, String name, Map<String, String> labels,
+  public Outcome writeTellingPrevious(HasMetadata owner, String name, Map<String, String> labels,
       Map<String, String> annotations, Map<String, String> data, Optional<Secret> cached,
       BiConsumer<Secret, Secret> onWritten) {
     String namespace = owner.getMetadata().getNamespace();

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
-import dev.reloadly.operator.metrics.ReconcileObserver;
+import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.token.MutableClock;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -125,7 +125,7 @@ class ServingWritesTest {
   }
 
   private double reconciles() {
-    return harness.runtime().registry().counter(ReconcileObserver.RECONCILES).count();
+    return harness.runtime().registry().counter(CredentialMetrics.RECONCILES).count();
   }
 
   private Secret target() {

@@ -6,15 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reloadly.operator.api.v1alpha1.Environment;
+import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.token.JwtExpiry;
 import dev.reloadly.operator.token.MutableClock;
+import dev.reloadly.operator.token.ReloadlyTokenClient;
+import dev.reloadly.operator.token.TokenRequestLimiter;
+import dev.reloadly.operator.token.TokenResult;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -184,6 +194,59 @@ class ReloadlySimulatorTest {
     simulator.resetCounters();
     assertThat(simulator.totalRequests()).isZero();
     assertThat(simulator.issuedTokens()).isEmpty();
+  }
+
+  /** A request stops counting as in flight before its answer can reach the client. */
+  @Test
+  void aRequestIsNoLongerInFlightOnceItsAnswerArrived() throws Exception {
+    int stillCounted = 0;
+    for (int i = 0; i < 50; i++) {
+      assertThat(post("id", "secret", LIVE).statusCode()).isEqualTo(200);
+      if (simulator.inFlight() != 0) {
+        stillCounted++;
+      }
+    }
+
+    assertThat(stillCounted).as("answers received while the simulator still counted the request")
+        .isZero();
+  }
+
+  /**
+   * Callers take turns through a limiter of one, each on its own kept-alive connection. The limiter
+   * lets the next caller go as soon as the previous one has its whole answer, so a simulator that
+   * still counted a request after its last byte was sent would see two in flight.
+   */
+  @Test
+  void requestsHandedOverByALimiterOfOneNeverCountAsConcurrent() throws Exception {
+    ReloadlyTokenClient client = new TokenRequestLimiter(1, Duration.ofSeconds(30))
+        .limit(new HttpReloadlyTokenClient(simulator.url(), clock));
+    int callers = 4;
+    int each = 10;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Long>> issued = new ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        issued.add(pool.submit(() -> {
+          long count = 0;
+          for (int i = 0; i < each; i++) {
+            if (client.requestToken("id".toCharArray(), "secret".toCharArray(), LIVE)
+                instanceof TokenResult.Issued) {
+              count++;
+            }
+          }
+          return count;
+        }));
+      }
+      for (Future<Long> f : issued) {
+        assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(each);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(simulator.totalRequests()).isEqualTo(callers * each);
+    assertThat(simulator.maxInFlight()).isEqualTo(1);
+    assertThat(simulator.inFlight()).isZero();
   }
 
   @Test

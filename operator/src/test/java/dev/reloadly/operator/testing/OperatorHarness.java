@@ -1,10 +1,14 @@
 package dev.reloadly.operator.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
+import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.simulator.ReloadlySimulator;
 import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
@@ -12,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +28,8 @@ import java.util.function.UnaryOperator;
  */
 public final class OperatorHarness implements AutoCloseable {
   public static final String OPERATOR_NAMESPACE = "reloadly-system";
+  /** How long an idle check watches for writes once a reconcile is known to have finished. */
+  public static final Duration QUIET = Duration.ofSeconds(2);
 
   private final EmbeddedApiServer server;
   private final KubernetesClient client;
@@ -131,6 +138,45 @@ public final class OperatorHarness implements AutoCloseable {
 
   public ReloadlySimulator simulator() {
     return simulator;
+  }
+
+  /** Reconciles the running operator has finished, status writes included; 0 when stopped. */
+  public long reconciles() {
+    return runtime == null ? 0
+        : (long) runtime.registry().get(CredentialMetrics.RECONCILES).counter().count();
+  }
+
+  /** Waits until the running operator has finished more than {@code before} reconciles. */
+  public void awaitReconcileAfter(long before) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> reconciles() > before);
+  }
+
+  /**
+   * Waits until the operator has neither reconciled nor written for {@link #QUIET}: the pass
+   * that follows the operator's own writes (a new token is reported as issued, then as valid) has
+   * run. A settle step before a restart or a count, never an idle check by itself.
+   */
+  public void awaitSettled() {
+    long[] last = {-1, -1};
+    await().during(QUIET).atMost(Duration.ofSeconds(30)).until(() -> {
+      long reconciles = reconciles();
+      long writes = server.writes().size();
+      boolean same = reconciles == last[0] && writes == last[1];
+      last[0] = reconciles;
+      last[1] = writes;
+      return same;
+    });
+  }
+
+  /**
+   * An idle check that cannot pass by accident: waits until a reconcile after
+   * {@code reconcilesBefore} has finished (anything it wrote is written by then), then asserts the
+   * API server sees exactly {@code writes} writes during {@link #QUIET}, follow-ups included.
+   */
+  public void assertReconciledWithoutWrites(long reconcilesBefore, int writes) {
+    awaitReconcileAfter(reconcilesBefore);
+    await().during(QUIET).atMost(QUIET.multipliedBy(3)).untilAsserted(() ->
+        assertThat(server.writes()).as("writes after an idle reconcile").hasSize(writes));
   }
 
   public ReloadlyCredential credential(String name) {

@@ -9,13 +9,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ReconcileObserverTest {
+class DeletedCredentialsTest {
 
   @Test
   void aDeletedCredentialsGaugesDisappearAndOthersStay() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CredentialMetrics metrics = new CredentialMetrics(registry);
-    ReconcileObserver observer = new ReconcileObserver(metrics, registry);
+    DeletedCredentials observer = new DeletedCredentials(metrics);
     CredentialMetrics.Observation ready = new CredentialMetrics.Observation(true, false, false, false);
     metrics.observe("payments", "shop", ready);
     metrics.observe("payments", "other", ready);
@@ -35,14 +35,5 @@ class ReconcileObserverTest {
     // Observed again (re-created): registered again.
     metrics.observe("payments", "shop", ready);
     assertThat(registry.find(CredentialMetrics.READY).tag("credential", "shop").gauge()).isNotNull();
-  }
-
-  @Test
-  void finishedReconcilesAreCounted() {
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ReconcileObserver observer = new ReconcileObserver(new CredentialMetrics(registry), registry);
-    observer.finishedReconciliation(null, Map.of());
-    observer.finishedReconciliation(null, Map.of());
-    assertThat(registry.counter(ReconcileObserver.RECONCILES).count()).isEqualTo(2.0);
   }
 }
