@@ -15,6 +15,7 @@ import java.util.Set;
  * @param maxConcurrentTokenRequests operator-wide cap on in-flight token requests
  * @param sealingKeyRenewal how often the sealing key pair is renewed
  * @param kekRotation how often the key-encryption key is rotated
+ * @param kek where the key-encryption keys are protected: local, or a KMS v2 plugin
  */
 public record OperatorConfig(
     String namespace,
@@ -23,14 +24,24 @@ public record OperatorConfig(
     int metricsPort,
     int maxConcurrentTokenRequests,
     Duration sealingKeyRenewal,
-    Duration kekRotation) {
+    Duration kekRotation,
+    KekSettings kek) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
   public static final int DEFAULT_METRICS_PORT = 8080;
 
+  /** Local KEKs: the shape every caller used before KMS plugins. */
+  public OperatorConfig(String namespace, Set<String> watchNamespaces, URI reloadlyAuthUrl,
+      int metricsPort, int maxConcurrentTokenRequests, Duration sealingKeyRenewal,
+      Duration kekRotation) {
+    this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
+        sealingKeyRenewal, kekRotation, KekSettings.local());
+  }
+
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    java.util.Objects.requireNonNull(kek, "kek");
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("operator namespace must not be empty");
     }
@@ -51,11 +62,16 @@ public record OperatorConfig(
 
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, kek);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, kek);
+  }
+
+  public OperatorConfig withKek(KekSettings settings) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, settings);
   }
 }
