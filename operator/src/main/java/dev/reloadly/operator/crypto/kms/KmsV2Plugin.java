@@ -8,6 +8,7 @@ import dev.reloadly.operator.crypto.kms.v2.EncryptResponse;
 import dev.reloadly.operator.crypto.kms.v2.KeyManagementServiceGrpc;
 import dev.reloadly.operator.crypto.kms.v2.StatusRequest;
 import dev.reloadly.operator.crypto.kms.v2.StatusResponse;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -143,8 +144,20 @@ public final class KmsV2Plugin implements AutoCloseable {
     return call("Decrypt", () -> deadline().decrypt(request.build())).getPlaintext().toByteArray();
   }
 
+  /**
+   * The stub for one call, bounded by the timeout. After a failure gRPC keeps the channel in
+   * TRANSIENT_FAILURE, failing calls at once, until a reconnect succeeds after a backoff of up to
+   * two minutes. A plugin that is back should be used at once: connect again now, and let this
+   * call wait for the connection, within its deadline.
+   */
   private KeyManagementServiceGrpc.KeyManagementServiceBlockingStub deadline() {
-    return stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    KeyManagementServiceGrpc.KeyManagementServiceBlockingStub bounded =
+        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff();
+      return bounded.withWaitForReady();
+    }
+    return bounded;
   }
 
   private <T> T call(String method, Supplier<T> rpc) {
