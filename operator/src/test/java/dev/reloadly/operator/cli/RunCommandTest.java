@@ -20,6 +20,11 @@ class RunCommandTest {
       "--max-concurrent-token-requests=0 | at least 1",
       "--kek-rotation=1h | --kek-rotation: must be at least 1d",
       "--sealing-key-renewal=soon | --sealing-key-renewal: Invalid duration",
+      "--kek-provider=vault | --kek-provider: 'vault' is not one of local, kms-v2",
+      "--kek-provider=kms-v2 | --kek-provider kms-v2 needs --kms-socket",
+      "--kms-socket=plugin.sock | --kms-socket: 'plugin.sock' is not an absolute path",
+      "--kms-timeout=0s | --kms-timeout: must be more than 0s and at most 5m",
+      "--kms-timeout=later | --kms-timeout: Invalid duration",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
