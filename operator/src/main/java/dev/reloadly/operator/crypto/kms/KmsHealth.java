@@ -40,6 +40,8 @@ final class KmsHealth {
    * @throws KekUnavailableException when it did not answer or answered unhealthy
    */
   synchronized KmsV2Plugin.Status check() {
+    // At start the caller reports a failure itself, and nothing is waiting yet.
+    boolean running = checkedAt != null;
     checkedAt = clock.instant();
     String before = problem;
     try {
@@ -55,7 +57,7 @@ final class KmsHealth {
     } catch (KekUnavailableException e) {
       problem = e.getMessage();
     }
-    if (problem != null && !problem.equals(before)) {
+    if (running && problem != null && !problem.equals(before)) {
       LOG.warn("{}; new credential versions wait until it is back", problem);
     } else if (problem == null && before != null) {
       LOG.info("KMS v2 plugin at {} is healthy again (key id {})", plugin.address(), last.keyId());
