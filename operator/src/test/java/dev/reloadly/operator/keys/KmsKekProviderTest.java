@@ -204,6 +204,60 @@ class KmsKekProviderTest {
         .contains(Conditions.VALID));
   }
 
+  @Test
+  void anInstallMovesFromLocalKeksToTheKmsAndBackWithoutLosingAValue() {
+    plugin = new FakeKmsV2Plugin(dir.resolve("kms.sock"), "key-1").up();
+    harness = new OperatorHarness(clock);
+    for (String name : List.of("alpha", "bravo")) {
+      harness.simulator().allowCredential(clientId(name), secret(name, 1));
+      harness.client().resource(sourceSecret(source(name), clientId(name), secret(name, 1)))
+          .create();
+      harness.client().resource(secretRefCredential(name, source(name), TargetMode.CREDENTIALS))
+          .create();
+    }
+    harness.start();
+    awaitServed("alpha", secret("alpha", 1));
+    awaitServed("bravo", secret("bravo", 1));
+    String localKek = harness.runtime().keys().get().keks().active().keyId();
+    assertThat(storedRing().get("keys").get(0).has("key")).isTrue();
+
+    // The flag change: the ring is rewritten at once, and the once-local KEK is replaced and
+    // every store re-wrapped by the first maintenance pass.
+    harness.stop();
+    harness.start(kmsConfig());
+    assertThat(storedRing().get("format").asText()).isEqualTo(KmsV2KekProvider.SECRET_FORMAT);
+    assertThat(storedRing().get("keys")).noneMatch(e -> e.has("key"));
+    await().atMost(WAIT).untilAsserted(() -> {
+      String active = harness.runtime().keys().get().keks().active().keyId();
+      assertThat(active).isNotEqualTo(localKek);
+      assertThat(storeKekIds("alpha")).containsExactly(active);
+      assertThat(storeKekIds("bravo")).containsExactly(active);
+    });
+    clock.advance(KeyMaintenance.RETIRE_AFTER.plusMinutes(1));
+    assertThat(harness.runtime().maintenance().runOnce()).isTrue();
+    assertThat(storedRing().get("keys")).hasSize(1).allSatisfy(entry -> {
+      assertThat(entry.get("keyId").asText()).isNotEqualTo(localKek);
+      assertThat(entry.has("storedInClearBefore")).isFalse();
+      assertThat(entry.has("key")).isFalse();
+    });
+    assertThat(openSecret("alpha")).isEqualTo(secret("alpha", 1));
+
+    // And back: local keys, reading the KMS-wrapped ring one last time.
+    String kmsKek = harness.runtime().keys().get().keks().active().keyId();
+    harness.stop();
+    harness.start(harness.config().withKek(new KekSettings(KekSettings.Provider.LOCAL,
+        plugin.socket(), Duration.ofSeconds(2), RECHECK)));
+    assertThat(storedRing().get("format").asText()).isEqualTo("reloadly-kek-ring/v1");
+    assertThat(storedRing().get("keys")).hasSize(1).allSatisfy(entry -> {
+      assertThat(entry.get("keyId").asText()).isEqualTo(kmsKek);
+      assertThat(entry.has("key")).isTrue();
+    });
+    harness.stop();
+    harness.start();
+    assertThat(openSecret("alpha")).isEqualTo(secret("alpha", 1));
+    assertThat(openSecret("bravo")).isEqualTo(secret("bravo", 1));
+  }
+
   private OperatorConfig kmsConfig() {
     return harness.config().withKek(new KekSettings(KekSettings.Provider.KMS_V2, plugin.socket(),
         Duration.ofSeconds(2), RECHECK));
