@@ -4,6 +4,7 @@ import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.KekSettings;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.KekUnavailableException;
+import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -89,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
       OperatorRuntime runtime;
       try {
         runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
-      } catch (KekUnavailableException e) {
+      } catch (KekUnavailableException | KeyRingFormatException e) {
         // Nothing is served without the keys: say which plugin failed and how, in one line.
         spec.commandLine().getErr().println("error: cannot start: " + e.getMessage());
         return 1;

@@ -48,7 +48,18 @@ public final class LocalKekProvider implements KekProvider {
 
     @Override
     public KekRing parseSecret(byte[] secretBytes) {
-        if (inOwnFormat(secretBytes) || foreignReader.isEmpty()) {
+        if (inOwnFormat(secretBytes)) {
+            return KekRing.parseSecret(secretBytes);
+        }
+        if (foreignReader.isEmpty()) {
+            String format = KeyRingJson.format(secretBytes);
+            // kms.KmsV2KekProvider.SECRET_FORMAT; crypto does not depend on crypto.kms.
+            if ("reloadly-kek-ring/kms-v2".equals(format)) {
+                throw new KeyRingFormatException(KeyRingFormatException.Reason.UNSUPPORTED_FORMAT,
+                        "the KEK ring is wrapped by a KMS v2 plugin, and no plugin socket was"
+                                + " given to open it: run with --kek-provider kms-v2 --kms-socket PATH"
+                                + " (or with local and --kms-socket to move back to local keys)");
+            }
             return KekRing.parseSecret(secretBytes);
         }
         return foreignReader.get().apply(secretBytes);

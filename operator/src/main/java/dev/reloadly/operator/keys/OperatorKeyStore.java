@@ -72,7 +72,10 @@ public final class OperatorKeyStore {
       secret = create();
     }
     OperatorKeys keys = parse(secret);
-    if (!kekProvider.inOwnFormat(kekBytes(secret))) {
+    byte[] keks = kekBytes(secret);
+    boolean ownFormat = kekProvider.inOwnFormat(keks);
+    Arrays.fill(keks, (byte) 0);
+    if (!ownFormat) {
       // The provider changed (local to KMS or back): rewrite the ring in its format at once, so
       // the Secret stops holding KEK bytes as soon as the KMS plugin protects them.
       save(keys);

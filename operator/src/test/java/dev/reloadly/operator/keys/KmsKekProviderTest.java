@@ -242,9 +242,16 @@ class KmsKekProviderTest {
     });
     assertThat(openSecret("alpha")).isEqualTo(secret("alpha", 1));
 
-    // And back: local keys, reading the KMS-wrapped ring one last time.
+    // Local without the socket cannot open the wrapped ring, and says how to.
     String kmsKek = harness.runtime().keys().get().keks().active().keyId();
     harness.stop();
+    assertThatThrownBy(() -> harness.start())
+        .isInstanceOf(dev.reloadly.operator.crypto.KeyRingFormatException.class)
+        .hasMessageContaining("wrapped by a KMS v2 plugin")
+        .hasMessageContaining("--kek-provider kms-v2 --kms-socket PATH");
+    harness.stop();
+
+    // And back: local keys, reading the KMS-wrapped ring one last time.
     harness.start(harness.config().withKek(new KekSettings(KekSettings.Provider.LOCAL,
         plugin.socket(), Duration.ofSeconds(2), RECHECK)));
     assertThat(storedRing().get("format").asText()).isEqualTo("reloadly-kek-ring/v1");
