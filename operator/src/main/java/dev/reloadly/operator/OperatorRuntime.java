@@ -2,10 +2,12 @@ package dev.reloadly.operator;
 
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.EnvelopeCipher;
+import dev.reloadly.operator.crypto.KekProvider;
 import dev.reloadly.operator.crypto.Sealer;
 import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.ClusterStoreSecrets;
 import dev.reloadly.operator.keys.KekPolicy;
+import dev.reloadly.operator.keys.KekProviders;
 import dev.reloadly.operator.keys.KeyHolder;
 import dev.reloadly.operator.keys.KeyMaintenance;
 import dev.reloadly.operator.keys.OperatorKeyStore;
@@ -70,6 +72,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private volatile Runnable pendingKeyReload;
   private volatile SharedIndexInformer<Secret> keySecretWatch;
   private volatile SharedIndexInformer<ConfigMap> publishedKeysWatch;
+  private KekProvider kekProvider;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
@@ -93,6 +96,21 @@ public final class OperatorRuntime implements AutoCloseable {
   /** Starts with the given token client (tests pass one wired to a simulator). */
   public static OperatorRuntime start(KubernetesClient client, OperatorConfig config, Clock clock,
       ReloadlyTokenClient tokenClient) {
+    SecureRandom random = new SecureRandom();
+    // First, before anything listens or is served: a KMS plugin that is down stops the start here.
+    KekProvider kekProvider = KekProviders.open(config.kek(), clock, random);
+    try {
+      OperatorRuntime runtime = start(client, config, clock, tokenClient, random, kekProvider);
+      runtime.kekProvider = kekProvider;
+      return runtime;
+    } catch (RuntimeException e) {
+      kekProvider.close();
+      throw e;
+    }
+  }
+
+  private static OperatorRuntime start(KubernetesClient client, OperatorConfig config, Clock clock,
+      ReloadlyTokenClient tokenClient, SecureRandom random, KekProvider kekProvider) {
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
     MetricsServer metrics = null;
     if (config.metricsPort() > 0) {
@@ -102,8 +120,8 @@ public final class OperatorRuntime implements AutoCloseable {
         throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
       }
     }
-    SecureRandom random = new SecureRandom();
-    OperatorKeyStore keyStore = new OperatorKeyStore(client, config.namespace(), clock, random);
+    OperatorKeyStore keyStore =
+        new OperatorKeyStore(client, config.namespace(), clock, random, kekProvider);
     KeyHolder keys = new KeyHolder(keyStore.loadOrCreate());
 
     TokenRequestLimiter limiter =
@@ -164,9 +182,9 @@ public final class OperatorRuntime implements AutoCloseable {
     if (!config.leaderElection().enabled()) {
       duties.startLeading();
     }
-    LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}",
+    LOG.info("operator started: watching {}, keys in namespace {}, sealing key {}, KEKs {}",
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
-        config.namespace(), keys.get().sealing().newest().keyId());
+        config.namespace(), keys.get().sealing().newest().keyId(), kekProvider.describe());
     if (config.leaderElection().enabled()) {
       LOG.info("leader election on: Lease {}/{}, this replica is {}", config.namespace(),
           config.leaderElection().leaseName(), config.leaderElection().identity());
@@ -349,6 +367,9 @@ public final class OperatorRuntime implements AutoCloseable {
     operator.stop();
     if (metrics != null) {
       metrics.close();
+    }
+    if (kekProvider != null) {
+      kekProvider.close();
     }
   }
 

@@ -2,7 +2,10 @@ package dev.reloadly.operator.cli;
 
 import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.LeaderElection;
+import dev.reloadly.operator.config.KekSettings;
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.KekUnavailableException;
+import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -75,11 +78,34 @@ public final class RunCommand implements Callable<Integer> {
           + " Default: " + LeaderElection.DEFAULT_LEASE_NAME + ". The shipped RBAC names it.")
   String leaseName;
 
+  @Option(names = "--kek-provider", defaultValue = "${env:KEK_PROVIDER}",
+      description = "Where the key-encryption keys are protected: local (key bytes in the"
+          + " operator's key Secret) or kms-v2 (a Kubernetes KMS v2 plugin; needs --kms-socket)"
+          + " (env KEK_PROVIDER). Default: local.")
+  String kekProvider;
+
+  @Option(names = "--kms-socket", defaultValue = "${env:KMS_SOCKET}",
+      description = "Unix socket of the KMS v2 plugin, e.g. /var/run/kmsplugin/socket.sock"
+          + " (env KMS_SOCKET). With --kek-provider local it only reads back a ring the plugin"
+          + " wrapped, to move back to local keys.")
+  String kmsSocket;
+
+  @Option(names = "--kms-timeout", defaultValue = "${env:KMS_TIMEOUT}",
+      description = "Bound of each call to the KMS v2 plugin (env KMS_TIMEOUT). Default: 5s.")
+  String kmsTimeout;
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config();
     try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-      OperatorRuntime runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
+      OperatorRuntime runtime;
+      try {
+        runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
+      } catch (KekUnavailableException | KeyRingFormatException e) {
+        // Nothing is served without the keys: say which plugin failed and how, in one line.
+        spec.commandLine().getErr().println("error: cannot start: " + e.getMessage());
+        return 1;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         runtime.close();
@@ -108,7 +134,8 @@ public final class RunCommand implements Callable<Integer> {
           : parseInt("--max-concurrent-token-requests", maxConcurrentTokenRequests);
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
           period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
-          period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection());
+          period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection(),
+          kekSettings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -128,6 +155,28 @@ public final class RunCommand implements Callable<Integer> {
     String name = blank(leaseName) ? LeaderElection.DEFAULT_LEASE_NAME : leaseName.trim();
     LeaderElection on = LeaderElection.on(name, LeaderElection.defaultIdentity());
     return enabled ? on : LeaderElection.off();
+  }
+
+  private KekSettings kekSettings() {
+    KekSettings.Provider provider = blank(kekProvider) ? KekSettings.Provider.LOCAL
+        : KekSettings.Provider.parse(kekProvider);
+    Path socket = null;
+    if (!blank(kmsSocket)) {
+      socket = Path.of(kmsSocket.trim());
+      if (!socket.isAbsolute()) {
+        throw new IllegalArgumentException("--kms-socket: '" + kmsSocket.trim()
+            + "' is not an absolute path");
+      }
+    }
+    Duration timeout = KekSettings.DEFAULT_KMS_TIMEOUT;
+    if (!blank(kmsTimeout)) {
+      try {
+        timeout = DurationParser.parse(kmsTimeout.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--kms-timeout: " + e.getMessage());
+      }
+    }
+    return new KekSettings(provider, socket, timeout, KekSettings.DEFAULT_KMS_RECHECK);
   }
 
   private String resolveNamespace() {

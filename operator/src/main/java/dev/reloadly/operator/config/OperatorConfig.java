@@ -16,6 +16,7 @@ import java.util.Set;
  * @param sealingKeyRenewal how often the sealing key pair is renewed
  * @param kekRotation how often the key-encryption key is rotated
  * @param leaderElection whether and how replicas elect the one that works
+ * @param kek where the key-encryption keys are protected: local, or a KMS v2 plugin
  */
 public record OperatorConfig(
     String namespace,
@@ -25,7 +26,8 @@ public record OperatorConfig(
     int maxConcurrentTokenRequests,
     Duration sealingKeyRenewal,
     Duration kekRotation,
-    LeaderElection leaderElection) {
+    LeaderElection leaderElection,
+    KekSettings kek) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
@@ -33,6 +35,7 @@ public record OperatorConfig(
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    java.util.Objects.requireNonNull(kek, "kek");
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("operator namespace must not be empty");
     }
@@ -48,12 +51,12 @@ public record OperatorConfig(
     }
   }
 
-  /** A single replica: no leader election. */
+  /** A single replica (no leader election) with local KEKs. */
   public OperatorConfig(String namespace, Set<String> watchNamespaces, URI reloadlyAuthUrl,
       int metricsPort, int maxConcurrentTokenRequests, Duration sealingKeyRenewal,
       Duration kekRotation) {
     this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
-        sealingKeyRenewal, kekRotation, LeaderElection.off());
+        sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local());
   }
 
   /**
@@ -67,16 +70,21 @@ public record OperatorConfig(
 
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection election) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek);
+  }
+
+  public OperatorConfig withKek(KekSettings settings) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings);
   }
 }

@@ -43,10 +43,24 @@ public final class KekRing {
         }
     }
 
+    /** Makes the KEK a rotation adds; a KMS-backed ring makes KEKs wrapped by its plugin. */
+    @FunctionalInterface
+    public interface KeyFactory {
+        KeyEncryptionKey generate(SecureRandom random);
+    }
+
+    private static final KeyFactory LOCAL = LocalKeyEncryptionKey::generate;
+
     private final List<Entry> entries;
     private final Map<String, Entry> byId;
+    private final KeyFactory factory;
 
     private KekRing(List<Entry> entries) {
+        this(entries, LOCAL);
+    }
+
+    private KekRing(List<Entry> entries, KeyFactory factory) {
+        this.factory = Objects.requireNonNull(factory, "factory");
         Objects.requireNonNull(entries, "entries");
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a KEK ring needs at least one key");
@@ -70,6 +84,14 @@ public final class KekRing {
     /** A ring of the given entries, oldest first; the last is active. */
     public static KekRing of(List<Entry> entries) {
         return new KekRing(entries);
+    }
+
+    /**
+     * A ring of the given entries whose {@link #rotated} adds KEKs from {@code factory}, as do the
+     * rings derived from it.
+     */
+    public static KekRing of(List<Entry> entries, KeyFactory factory) {
+        return new KekRing(entries, factory);
     }
 
     /** The KEK that wraps new data keys. */
@@ -105,19 +127,20 @@ public final class KekRing {
     }
 
     /**
-     * This ring plus a freshly generated local KEK, which becomes active. The old KEKs stay until
+     * This ring plus a freshly generated KEK (local unless the ring was made with another
+     * {@link KeyFactory}), which becomes active. The old KEKs stay until
      * {@link #retire} is called, so everything wrapped under them still decrypts while a
      * background rewrap moves values over, however often that rewrap is interrupted.
      */
     public KekRing rotated(Instant now, SecureRandom random) {
-        return withActive(LocalKeyEncryptionKey.generate(random), now);
+        return withActive(factory.generate(random), now);
     }
 
     /** This ring plus {@code kek} as the new active key; how a KMS-backed KEK joins the ring. */
     public KekRing withActive(KeyEncryptionKey kek, Instant createdAt) {
         List<Entry> next = new ArrayList<>(entries);
         next.add(new Entry(kek, createdAt));
-        return new KekRing(next);
+        return new KekRing(next, factory);
     }
 
     /**
@@ -134,7 +157,7 @@ public final class KekRing {
         if (active().keyId().equals(keyId)) {
             throw new IllegalArgumentException("the active KEK " + keyId + " cannot be retired");
         }
-        return new KekRing(entries.stream().filter(e -> !e.kek().keyId().equals(keyId)).toList());
+        return new KekRing(entries.stream().filter(e -> !e.kek().keyId().equals(keyId)).toList(), factory);
     }
 
     /**

@@ -2,8 +2,9 @@ package dev.reloadly.operator.crypto;
 
 /**
  * A key-encryption key (KEK): wraps and unwraps the per-value data keys of the envelope store.
- * {@link LocalKeyEncryptionKey} holds the key in memory; a KMS- or Vault-backed implementation
- * forwards both calls to the service (see docs/crypto.md). Implementations must be thread-safe.
+ * {@link LocalKeyEncryptionKey} holds the key in memory; {@code kms.KmsKek} holds such a key too,
+ * persisted only as ciphertext of a KMS v2 plugin (see docs/crypto.md). Implementations must be
+ * thread-safe.
  */
 public interface KeyEncryptionKey {
 
@@ -18,6 +19,8 @@ public interface KeyEncryptionKey {
      * any number of times with the same inputs.
      *
      * @return the wrapped key, at most 65535 bytes
+     * @throws KekUnavailableException if a KEK backed by a remote service must not be used for new
+     *                                 data right now (the service is down); retry later
      */
     byte[] wrap(byte[] dataKey, byte[] aad);
 

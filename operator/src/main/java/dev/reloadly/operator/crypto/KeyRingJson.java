@@ -28,9 +28,10 @@ import static dev.reloadly.operator.crypto.KeyRingFormatException.Reason.UNSUPPO
 /**
  * Owns the strict JSON shape shared by serialized key rings:
  * {@code {"format": "...", "keys": [{...}, ...]}} with standard padded base64 for bytes and
- * ISO-8601 instants. Parsing refuses unknown or duplicate fields and trailing content.
+ * ISO-8601 instants. Parsing refuses unknown or duplicate fields and trailing content. Public for
+ * the KMS-wrapped ring of {@code crypto.kms}, which keeps the same shape.
  */
-final class KeyRingJson {
+public final class KeyRingJson {
 
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -41,14 +42,14 @@ final class KeyRingJson {
 
     /** Writes one key entry's fields. */
     @FunctionalInterface
-    interface EntryWriter<T> {
+    public interface EntryWriter<T> {
         void write(JsonGenerator json, T entry) throws IOException;
     }
 
     private KeyRingJson() {
     }
 
-    static <T> byte[] write(String format, List<T> entries, EntryWriter<T> writer) {
+    public static <T> byte[] write(String format, List<T> entries, EntryWriter<T> writer) {
         WipingOutputStream out = new WipingOutputStream();
         try (JsonGenerator json = MAPPER.createGenerator(out)) {
             json.useDefaultPrettyPrinter();
@@ -70,7 +71,7 @@ final class KeyRingJson {
         return result;
     }
 
-    static void writeBase64(JsonGenerator json, String field, byte[] value) throws IOException {
+    public static void writeBase64(JsonGenerator json, String field, byte[] value) throws IOException {
         json.writeStringField(field, Base64.getEncoder().encodeToString(value));
     }
 
@@ -79,7 +80,7 @@ final class KeyRingJson {
      * Jackson's own messages can quote the input, so they are never passed on, not even as cause,
      * and no message quotes anything from the document.
      */
-    static List<JsonNode> readEntries(byte[] bytes, String expectedFormat, Set<String> requiredFields,
+    public static List<JsonNode> readEntries(byte[] bytes, String expectedFormat, Set<String> requiredFields,
                                       Set<String> optionalFields) {
         if (bytes == null || bytes.length == 0) {
             throw new KeyRingFormatException(MALFORMED, "key ring document is empty");
@@ -125,7 +126,21 @@ final class KeyRingJson {
         return entries;
     }
 
-    static String text(JsonNode entry, String field, String where) {
+    /**
+     * The {@code format} of a key ring document, or null when the bytes are not a JSON object
+     * with a string {@code format}: a cheap look before choosing a parser.
+     */
+    public static String format(byte[] bytes) {
+        try {
+            JsonNode root = MAPPER.readTree(bytes);
+            JsonNode format = root == null ? null : root.get("format");
+            return format != null && format.isTextual() ? format.textValue() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public static String text(JsonNode entry, String field, String where) {
         JsonNode node = entry.get(field);
         if (node == null || !node.isTextual() || node.textValue().isEmpty()) {
             throw new KeyRingFormatException(MALFORMED, where + "." + field + " must be a non-empty string");
@@ -133,7 +148,7 @@ final class KeyRingJson {
         return node.textValue();
     }
 
-    static byte[] base64(JsonNode entry, String field, String where) {
+    public static byte[] base64(JsonNode entry, String field, String where) {
         String text = text(entry, field, where);
         try {
             return Base64.getDecoder().decode(text);
@@ -142,7 +157,7 @@ final class KeyRingJson {
         }
     }
 
-    static Instant instant(JsonNode entry, String field, String where) {
+    public static Instant instant(JsonNode entry, String field, String where) {
         String text = text(entry, field, where);
         try {
             return Instant.parse(text);

@@ -2,7 +2,8 @@ package dev.reloadly.operator.keys;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.crypto.CredentialFingerprinter;
-import dev.reloadly.operator.crypto.KekRing;
+import dev.reloadly.operator.crypto.KekProvider;
+import dev.reloadly.operator.crypto.LocalKekProvider;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -58,13 +59,22 @@ public final class OperatorKeyStore {
   private final String namespace;
   private final Clock clock;
   private final SecureRandom random;
+  private final KekProvider kekProvider;
 
+  /** Keys with local KEKs (the demo, tools). */
   public OperatorKeyStore(KubernetesClient client, String namespace, Clock clock,
       SecureRandom random) {
+    this(client, namespace, clock, random, new LocalKekProvider());
+  }
+
+  /** Keys whose KEK ring is written and read by {@code kekProvider} (local or KMS-wrapped). */
+  public OperatorKeyStore(KubernetesClient client, String namespace, Clock clock,
+      SecureRandom random, KekProvider kekProvider) {
     this.client = client;
     this.namespace = namespace;
     this.clock = clock;
     this.random = random;
+    this.kekProvider = kekProvider;
   }
 
   public String namespace() {
@@ -78,6 +88,16 @@ public final class OperatorKeyStore {
       secret = create();
     }
     OperatorKeys keys = parse(secret);
+    byte[] keks = kekBytes(secret);
+    boolean ownFormat = kekProvider.inOwnFormat(keks);
+    Arrays.fill(keks, (byte) 0);
+    if (!ownFormat) {
+      // The provider changed (local to KMS or back): rewrite the ring in its format at once, so
+      // the Secret stops holding KEK bytes as soon as the KMS plugin protects them.
+      save(keys);
+      LOG.info("rewrote the KEK ring of Secret {}/{} for the {} KEK provider", namespace, SECRET,
+          kekProvider.describe());
+    }
     publish(keys.sealing());
     return keys;
   }
@@ -90,7 +110,7 @@ public final class OperatorKeyStore {
     }
     Map<String, String> data = new HashMap<>(current.getData());
     data.put(SEALING, encode(keys.sealing().toSecretBytes()));
-    data.put(KEKS, encode(keys.keks().toSecretBytes()));
+    data.put(KEKS, encode(kekProvider.toSecretBytes(keys.keks())));
     Map<String, String> annotations = new HashMap<>(
         current.getMetadata().getAnnotations() == null ? Map.of() : current.getMetadata().getAnnotations());
     if (!keys.keks().active().keyId().equals(parse(current).keks().active().keyId())) {
@@ -111,13 +131,18 @@ public final class OperatorKeyStore {
     }
   }
 
-  /** Reads the request annotations of Secret {@value #SECRET} in one GET. */
+  /**
+   * Reads the request annotations of Secret {@value #SECRET} in one GET. A KEK rotation is also
+   * requested when the KEK provider needs a new active KEK (its KMS key id changed).
+   */
   public Requests requests() {
     Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
     Map<String, String> annotations = secret == null || secret.getMetadata().getAnnotations() == null
         ? Map.of() : secret.getMetadata().getAnnotations();
     String keks = annotations.getOrDefault(REENCRYPT_KEKS, "");
-    return new Requests(annotations.get(ROTATE_KEK) != null, annotations.get(REENCRYPT) != null,
+    boolean rotate = annotations.get(ROTATE_KEK) != null
+        || secret != null && providerNeedsRotation(secret);
+    return new Requests(rotate, annotations.get(REENCRYPT) != null,
         Arrays.stream(keks.split(",")).map(String::trim).filter(id -> !id.isEmpty())
             .collect(Collectors.toSet()));
   }
@@ -198,11 +223,14 @@ public final class OperatorKeyStore {
     return true;
   }
 
-  /** True when someone asked for a KEK rotation through the {@value #ROTATE_KEK} annotation. */
-  public boolean kekRotationRequested() {
-    Secret secret = client.secrets().inNamespace(namespace).withName(SECRET).get();
-    return secret != null && secret.getMetadata().getAnnotations() != null
-        && secret.getMetadata().getAnnotations().get(ROTATE_KEK) != null;
+  /** True when the KEK provider needs a new active KEK for the ring this Secret holds. */
+  private boolean providerNeedsRotation(Secret secret) {
+    byte[] keks = kekBytes(secret);
+    try {
+      return kekProvider.rotationRequired(kekProvider.parseSecret(keks));
+    } finally {
+      Arrays.fill(keks, (byte) 0);
+    }
   }
 
   /**
@@ -224,7 +252,7 @@ public final class OperatorKeyStore {
     byte[] fingerprintKey = CredentialFingerprinter.generateKey(random);
     Map<String, String> data = Map.of(
         SEALING, encode(sealing.toSecretBytes()),
-        KEKS, encode(KekRing.generate(clock.instant(), random).toSecretBytes()),
+        KEKS, encode(kekProvider.toSecretBytes(kekProvider.generate(clock.instant(), random))),
         FINGERPRINT, encode(fingerprintKey));
     try {
       Secret created = client.secrets().inNamespace(namespace).resource(new SecretBuilder()
@@ -273,7 +301,7 @@ public final class OperatorKeyStore {
     return true;
   }
 
-  private static OperatorKeys parse(Secret secret) {
+  private OperatorKeys parse(Secret secret) {
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
     for (String key : new String[] {SEALING, KEKS, FINGERPRINT}) {
       if (!data.containsKey(key)) {
@@ -286,13 +314,18 @@ public final class OperatorKeyStore {
     byte[] keks = Base64.getDecoder().decode(data.get(KEKS));
     byte[] fingerprint = Base64.getDecoder().decode(data.get(FINGERPRINT));
     try {
-      return new OperatorKeys(SealingKeyRing.parseSecret(sealing), KekRing.parseSecret(keks),
+      return new OperatorKeys(SealingKeyRing.parseSecret(sealing), kekProvider.parseSecret(keks),
           new CredentialFingerprinter(fingerprint));
     } finally {
       Arrays.fill(sealing, (byte) 0);
       Arrays.fill(keks, (byte) 0);
       Arrays.fill(fingerprint, (byte) 0);
     }
+  }
+
+  private static byte[] kekBytes(Secret secret) {
+    String value = secret.getData() == null ? null : secret.getData().get(KEKS);
+    return value == null ? new byte[0] : Base64.getDecoder().decode(value);
   }
 
   private static String encode(byte[] bytes) {

@@ -4,6 +4,7 @@ import static dev.reloadly.operator.api.v1alpha1.Conditions.CREDENTIAL_COMPROMIS
 import static dev.reloadly.operator.api.v1alpha1.Conditions.CREDENTIAL_VALID;
 
 import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.token.TokenResult;
@@ -65,18 +66,29 @@ public final class CredentialLifecycle {
               + " never served again. Rotate the credential in the Reloadly portal."));
     }
 
+    boolean waitsForKeys = false;
     if (in.offer().isPresent()) {
       Offer offer = in.offer().get();
       ledger = ledger.offer(offer.fingerprint(), in.now());
       if (!stored.hasValue(offer.fingerprint()) && !ledger.isCompromised(offer.fingerprint())) {
-        stored = stored.withValue(offer.fingerprint(), offer.material(), in.crypto());
+        try {
+          stored = stored.withValue(offer.fingerprint(), offer.material(), in.crypto());
+        } catch (KekUnavailableException e) {
+          // Not stored, so not tested or promoted either: the served version stays as it is.
+          waitsForKeys = true;
+          Instant retry = in.now().plus(e.retryAfter());
+          retryAt = Optional.of(retry);
+          conditions.add(new ConditionUpdate(CREDENTIAL_VALID, false,
+              Conditions.KEY_PROVIDER_UNAVAILABLE, "version " + offer.fingerprint()
+                  + " waits to be stored: " + e.getMessage() + "; retrying at " + retry));
+        }
       }
       if (ledger.isCompromised(offer.fingerprint())) {
         conditions.add(new ConditionUpdate(CREDENTIAL_VALID, false, Conditions.COMPROMISED_OFFERED,
             "the source still offers compromised version " + offer.fingerprint()
                 + "; rotate in the Reloadly portal and update the source"));
       }
-      Optional<CredentialVersion> pending = ledger.pending()
+      Optional<CredentialVersion> pending = waitsForKeys ? Optional.empty() : ledger.pending()
           .filter(p -> p.fingerprint().equals(offer.fingerprint()));
       if (pending.isPresent()) {
         Ledgered step = validate(in, offer, ledger);

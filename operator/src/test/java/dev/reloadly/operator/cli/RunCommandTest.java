@@ -25,6 +25,11 @@ class RunCommandTest {
       "--sealing-key-renewal=soon | --sealing-key-renewal: Invalid duration",
       "--leader-election=yes | --leader-election: 'yes' is neither true nor false",
       "--lease-name=Operator_Lease | --lease-name: 'Operator_Lease' is not a Kubernetes object name",
+      "--kek-provider=vault | --kek-provider: 'vault' is not one of local, kms-v2",
+      "--kek-provider=kms-v2 | --kek-provider kms-v2 needs --kms-socket",
+      "--kms-socket=plugin.sock | --kms-socket: 'plugin.sock' is not an absolute path",
+      "--kms-timeout=0s | --kms-timeout: must be more than 0s and at most 5m",
+      "--kms-timeout=later | --kms-timeout: Invalid duration",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -126,7 +126,7 @@ class RbacManifestTest {
         base.metricsPort(), base.maxConcurrentTokenRequests(), base.sealingKeyRenewal(),
         base.kekRotation(), new LeaderElection(true, LeaderElection.DEFAULT_LEASE_NAME,
             "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250),
-            false));
+            false), base.kek());
     return policy;
   }
 

@@ -42,6 +42,8 @@ public final class Conditions {
   public static final String INVALID_AUDIENCE = "InvalidAudience";
   public static final String COMPROMISED_OFFERED = "CompromisedVersionOffered";
   public static final String STORE_DAMAGED = "StoreDamaged";
+  /** A new version waits: the KEK provider (a KMS v2 plugin) cannot protect new data now. */
+  public static final String KEY_PROVIDER_UNAVAILABLE = "KeyProviderUnavailable";
   public static final String TOKEN_VALID = "TokenValid";
   public static final String TOKEN_WITHDRAWN = "TokenWithdrawn";
 
