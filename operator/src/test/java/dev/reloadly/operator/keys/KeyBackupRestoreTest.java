@@ -9,8 +9,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.SealedSource;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.crypto.SealingScope;
+import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -64,7 +67,7 @@ class KeyBackupRestoreTest {
   }
 
   @Test
-  void withoutABackupTheSealedValuesAndStoresNoLongerOpen() {
+  void withoutABackupStoresNoLongerOpenUntilResealedAndRebuilt() {
     try (OperatorHarness cluster = new OperatorHarness(Clock.systemUTC())) {
       cluster.simulator().allowCredential(ID, SECRET);
       cluster.start();
@@ -82,6 +85,17 @@ class KeyBackupRestoreTest {
       assertThat(cluster.condition(NAME, Conditions.READY)).map(Condition::getReason)
           .contains(Conditions.STORE_DAMAGED);
       assertThat(cluster.secret(TARGET)).isNull();
+
+      // The documented recovery: seal the values again to the new key, delete the store.
+      ReloadlyCredential credential = cluster.credential(NAME);
+      credential.getSpec().getSource().setSealed(new SealedSource(
+          seal(cluster.client(), NAME, SealingScope.CLIENT_ID, ID),
+          seal(cluster.client(), NAME, SealingScope.CLIENT_SECRET, SECRET)));
+      cluster.client().resource(credential).update();
+      cluster.client().secrets().inNamespace(NAMESPACE)
+          .withName(StoredVersions.secretName(NAME)).delete();
+      awaitReady(cluster);
+      assertThat(unb64(cluster.secret(TARGET).getData().get("client_secret"))).isEqualTo(SECRET);
     }
   }
 
