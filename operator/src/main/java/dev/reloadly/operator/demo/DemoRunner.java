@@ -7,6 +7,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.lifecycle.VersionState;
 import dev.reloadly.operator.simulator.ReloadlySimulator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -129,9 +130,14 @@ public final class DemoRunner {
     Map<String, String> data = new HashMap<>(source.getData());
     data.put("client_secret", base64("sandbox-demo-client-secret-2"));
     client.resource(new SecretBuilder(source).withData(data).build()).update();
+    // Ready was already True before the rotation: wait until the status, written after the
+    // target, also shows the new version as current, or the printout below shows the old one.
     boolean rotated = await(() -> {
       String now = servedVersion(client, ROTATED);
-      return now != null && !now.equals(before) && isReady(get(client, ROTATED));
+      ReloadlyCredential credential = get(client, ROTATED);
+      return now != null && !now.equals(before) && isReady(credential)
+          && credential.getStatus().getVersions().stream().anyMatch(v -> now.equals(
+              v.getFingerprint()) && VersionState.CURRENT.wireName().equals(v.getState()));
     });
     ReloadlyCredential credential = get(client, ROTATED);
     out.println();
