@@ -1,5 +1,6 @@
 package dev.reloadly.operator;
 
+import dev.reloadly.operator.cli.ClusterConnection;
 import dev.reloadly.operator.cli.CompromiseCommand;
 import dev.reloadly.operator.cli.DemoCommand;
 import dev.reloadly.operator.cli.ResealCommand;
@@ -29,7 +30,18 @@ public final class Main {
     String[] effective = args.length == 0 ? new String[] {"run"} : args;
     return new CommandLine(new Main())
         .setParameterExceptionHandler(Main::badUsage)
+        .setExecutionExceptionHandler(Main::failure)
         .execute(effective);
+  }
+
+  /** A cluster that cannot be used is one line, exit 1; anything else keeps its stack trace. */
+  public static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof ClusterConnection.Failure) {
+      cmd.getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+    throw e;
   }
 
   /** Bad configuration: one clear line, then the usage hint, exit 2. */

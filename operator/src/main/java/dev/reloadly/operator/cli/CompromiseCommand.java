@@ -9,7 +9,6 @@ import dev.reloadly.operator.cli.SealCommand.Failure;
 import dev.reloadly.operator.lifecycle.VersionState;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -51,7 +50,7 @@ public final class CompromiseCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public CompromiseCommand() {
-    this(() -> new KubernetesClientBuilder().build());
+    this(ClusterConnection::open);
   }
 
   /** For tests: the client to report through. */

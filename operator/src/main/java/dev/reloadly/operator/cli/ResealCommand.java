@@ -12,7 +12,6 @@ import dev.reloadly.operator.crypto.SealingScope;
 import dev.reloadly.operator.keys.OperatorKeyStore;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +54,7 @@ public final class ResealCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public ResealCommand() {
-    this(System.in, () -> new KubernetesClientBuilder().build());
+    this(System.in, ClusterConnection::open);
   }
 
   /** For tests: {@code stdin} replaces the process's stdin. */

@@ -3,7 +3,6 @@ package dev.reloadly.operator.cli;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.keys.OperatorKeyStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -40,7 +39,7 @@ public final class RotateKekCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public RotateKekCommand() {
-    this(() -> new KubernetesClientBuilder().build());
+    this(ClusterConnection::open);
   }
 
   /** With the cluster client to use (tests pass one for an embedded API server). */
@@ -77,7 +76,9 @@ public final class RotateKekCommand implements Callable<Integer> {
       }
       return 0;
     } catch (KubernetesClientException e) {
-      spec.commandLine().getErr().println("error: cannot reach the cluster (HTTP " + e.getCode() + ")");
+      spec.commandLine().getErr().println("error: cannot request the rotation in Secret "
+          + namespace + "/" + OperatorKeyStore.SECRET + " (HTTP " + e.getCode() + "): "
+          + e.getMessage());
       return 1;
     }
   }

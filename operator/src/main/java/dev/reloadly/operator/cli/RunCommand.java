@@ -8,7 +8,6 @@ import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,10 +94,22 @@ public final class RunCommand implements Callable<Integer> {
       description = "Bound of each call to the KMS v2 plugin (env KMS_TIMEOUT). Default: 5s.")
   String kmsTimeout;
 
+  private final Supplier<KubernetesClient> clients;
+
+  public RunCommand() {
+    this(ClusterConnection::open);
+  }
+
+  /** For tests: the client to operate through. */
+  RunCommand(Supplier<KubernetesClient> clients) {
+    this.clients = clients;
+  }
+
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config();
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    try (KubernetesClient client = clients.get()) {
+      ClusterConnection.requireNamespace(client, config.namespace(), "--namespace");
       OperatorRuntime runtime;
       try {
         runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
@@ -120,13 +132,13 @@ public final class RunCommand implements Callable<Integer> {
   OperatorConfig config() {
     try {
       OperatorConfig defaults = OperatorConfig.defaults(resolveNamespace());
+      SealCommand.CredentialOptions.requireLabel(spec.commandLine(), "--namespace",
+          defaults.namespace());
       Set<String> namespaces = blank(watchNamespaces) ? Set.of()
           : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
               .collect(Collectors.toSet());
       for (String ns : namespaces) {
-        if (!ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-          throw new IllegalArgumentException("--watch-namespaces: '" + ns + "' is not a namespace name");
-        }
+        SealCommand.CredentialOptions.requireLabel(spec.commandLine(), "--watch-namespaces", ns);
       }
       URI url = blank(authUrl) ? defaults.reloadlyAuthUrl() : URI.create(authUrl.trim());
       int port = blank(metricsPort) ? defaults.metricsPort() : parseInt("--metrics-port", metricsPort);

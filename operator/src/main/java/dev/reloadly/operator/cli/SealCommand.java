@@ -8,7 +8,6 @@ import dev.reloadly.operator.crypto.SealingScope;
 import dev.reloadly.operator.keys.OperatorKeyStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.Console;
 import java.io.IOException;
@@ -68,7 +67,7 @@ public final class SealCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public SealCommand() {
-    this(null, () -> new KubernetesClientBuilder().build());
+    this(null, ClusterConnection::open);
   }
 
   /** For tests: {@code stdin} replaces the process's stdin; null means the real one. */

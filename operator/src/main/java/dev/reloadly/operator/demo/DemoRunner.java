@@ -7,6 +7,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.lifecycle.VersionState;
 import dev.reloadly.operator.simulator.ReloadlySimulator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -49,10 +50,17 @@ public final class DemoRunner {
 
   private final PrintStream out;
   private final Duration timeout;
+  private final boolean verbose;
 
   public DemoRunner(PrintStream out, Duration timeout) {
+    this(out, timeout, false);
+  }
+
+  /** With {@code verbose}, the embedded API server's request log and the operator's log show. */
+  public DemoRunner(PrintStream out, Duration timeout, boolean verbose) {
     this.out = out;
     this.timeout = timeout;
+    this.verbose = verbose;
   }
 
   /** Returns 0 when every sample converged and the rotation was served. */
@@ -62,7 +70,8 @@ public final class DemoRunner {
         + " mode) and a LOCAL Reloadly simulator, both inside this process. No real cluster and no"
         + " real Reloadly endpoint is touched.");
     Clock clock = Clock.systemUTC();
-    try (EmbeddedApiServer server = EmbeddedApiServer.start();
+    try (DemoLogging logging = DemoLogging.quietUnless(verbose);
+        EmbeddedApiServer server = EmbeddedApiServer.start();
         KubernetesClient client = server.newClient();
         ReloadlySimulator reloadly = new ReloadlySimulator(clock).start()) {
       SAMPLE_CREDENTIALS.forEach(reloadly::allowCredential);
@@ -70,11 +79,12 @@ public final class DemoRunner {
       step("installed CRD " + ReloadlyCredential.CRD_NAME + " from crds/");
       OperatorConfig config = OperatorConfig.defaults(OperatorConfig.DEFAULT_NAMESPACE)
           .withMetricsPort(0).withAuthUrl(reloadly.url());
+      // As on a real cluster, where `run` refuses to start without it.
+      createNamespace(client, config.namespace());
       new OperatorKeyStore(client, config.namespace(), clock, new SecureRandom())
           .seed(demoSealingKeys());
       step("seeded the operator's keys with the demo sealing key of samples/keys/");
-      client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
-          .build()).create();
+      createNamespace(client, NAMESPACE);
       List<String> names = new ArrayList<>();
       for (String sample : SAMPLES) {
         for (HasMetadata item : apply(client, sample)) {
@@ -90,7 +100,8 @@ public final class DemoRunner {
         boolean converged = await(() -> names.stream().allMatch(n -> isReady(get(client, n))));
         out.println();
         out.print(DemoTable.render(names.stream().map(n -> get(client, n)).toList(),
-            name -> servedVersion(client, name)));
+            name -> targetAnnotations(client, name)));
+        out.println(DemoTable.LEGEND);
         out.println();
         if (!converged) {
           out.println("NOT CONVERGED: " + DemoTable.notReady(
@@ -106,7 +117,12 @@ public final class DemoRunner {
   private int rotate(KubernetesClient client, ReloadlySimulator reloadly)
       throws InterruptedException {
     String before = servedVersion(client, ROTATED);
-    String expiryBefore = get(client, ROTATED).getStatus().getTokenExpiresAt();
+    Map<String, String> tokenBefore = targetAnnotations(client, ROTATED);
+    // A token's expiry is in whole seconds: rotating within the second of the first token would
+    // print the same expiry, which reads as if no token had been minted.
+    Instant firstIssued = Optional.ofNullable(tokenBefore.get(ApiLabels.TOKEN_ISSUED_AT))
+        .map(Instant::parse).orElse(Instant.EPOCH);
+    await(() -> Instant.now().isAfter(firstIssued.plusSeconds(1)));
     step("rotating " + ROTATED + ": a new client secret is issued in the (simulated) portal and"
         + " the source Secret is updated");
     reloadly.rotateCredential("sandbox-demo-client-id", "sandbox-demo-client-secret-2");
@@ -114,17 +130,26 @@ public final class DemoRunner {
     Map<String, String> data = new HashMap<>(source.getData());
     data.put("client_secret", base64("sandbox-demo-client-secret-2"));
     client.resource(new SecretBuilder(source).withData(data).build()).update();
+    // Ready was already True before the rotation: wait until the status, written after the
+    // target, also shows the new version as current, or the printout below shows the old one.
     boolean rotated = await(() -> {
       String now = servedVersion(client, ROTATED);
-      return now != null && !now.equals(before) && isReady(get(client, ROTATED));
+      ReloadlyCredential credential = get(client, ROTATED);
+      return now != null && !now.equals(before) && isReady(credential)
+          && credential.getStatus().getVersions().stream().anyMatch(v -> now.equals(
+              v.getFingerprint()) && VersionState.CURRENT.wireName().equals(v.getState()));
     });
     ReloadlyCredential credential = get(client, ROTATED);
     out.println();
     out.println("Rotation of " + ROTATED + ":");
     out.println("  served version   " + DemoTable.shortVersion(before) + " -> "
         + DemoTable.shortVersion(servedVersion(client, ROTATED)));
-    out.println("  token expires    " + expiryBefore + " -> "
-        + credential.getStatus().getTokenExpiresAt());
+    Map<String, String> tokenAfter = targetAnnotations(client, ROTATED);
+    out.println("  token issued     " + DemoTable.time(tokenBefore.get(ApiLabels.TOKEN_ISSUED_AT))
+        + " -> " + DemoTable.time(tokenAfter.get(ApiLabels.TOKEN_ISSUED_AT))
+        + "  (a new token, minted with the new secret)");
+    out.println("  token expires    " + DemoTable.time(tokenBefore.get(ApiLabels.TOKEN_EXPIRES_AT))
+        + " -> " + DemoTable.time(tokenAfter.get(ApiLabels.TOKEN_EXPIRES_AT)));
     credential.getStatus().getVersions().forEach(v -> out.println("  version " + DemoTable
         .shortVersion(v.getFingerprint()) + "  " + v.getState()));
     credential.getStatus().getConditions().forEach(c -> out.println("  " + c.getType() + "="
@@ -159,15 +184,25 @@ public final class DemoRunner {
   }
 
   private static String servedVersion(KubernetesClient client, String name) {
+    return targetAnnotations(client, name).get(ApiLabels.VERSION);
+  }
+
+  /** The annotations of a credential's target Secret: served version and token times. */
+  private static Map<String, String> targetAnnotations(KubernetesClient client, String name) {
     ReloadlyCredential credential = get(client, name);
     if (credential == null || credential.getStatus() == null
         || credential.getStatus().getTargetSecretName() == null) {
-      return null;
+      return Map.of();
     }
     Secret target = client.secrets().inNamespace(NAMESPACE)
         .withName(credential.getStatus().getTargetSecretName()).get();
     return Optional.ofNullable(target).map(t -> t.getMetadata().getAnnotations())
-        .map(a -> a.get(ApiLabels.VERSION)).orElse(null);
+        .orElse(Map.of());
+  }
+
+  private static void createNamespace(KubernetesClient client, String name) {
+    client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
   }
 
   static boolean isReady(ReloadlyCredential credential) {

@@ -34,6 +34,7 @@ final class CliRun {
     int code = new CommandLine(new Main(), factory)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
+        .setExecutionExceptionHandler(Main::failure)
         .execute(args);
     return new Result(code, out.toString(), err.toString());
   }

@@ -9,6 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +35,40 @@ class DemoRunnerTest {
   @Test
   void demoConvergesRotatesAndPrintsNoSecret() throws InterruptedException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int exit = new DemoRunner(new PrintStream(bytes, true, StandardCharsets.UTF_8),
-        Duration.ofSeconds(60)).run();
+    List<LogRecord> apiServerLog = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        apiServerLog.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    DemoLogging.API_SERVER.addHandler(capture);
+    int exit;
+    try {
+      exit = new DemoRunner(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+          Duration.ofSeconds(60)).run();
+    } finally {
+      DemoLogging.API_SERVER.removeHandler(capture);
+    }
     String output = bytes.toString(StandardCharsets.UTF_8);
+
+    // The embedded API server's request log (one INFO line per request) stays out of the way.
+    assertThat(apiServerLog).as("embedded API server log").isEmpty();
+    assertThat(output).contains("VERSION is the start of the served version's fingerprint")
+        .contains("TOKEN ISSUED");
+    // After the rotation a new token was minted: both its issue and expiry time moved on.
+    Matcher issued = Pattern.compile("token issued +(\\S+) -> (\\S+)").matcher(output);
+    Matcher expires = Pattern.compile("token expires +(\\S+) -> (\\S+)").matcher(output);
+    assertThat(issued.find()).as(output).isTrue();
+    assertThat(expires.find()).as(output).isTrue();
+    assertThat(Instant.parse(issued.group(2))).isAfter(Instant.parse(issued.group(1)));
+    assertThat(Instant.parse(expires.group(2))).isAfter(Instant.parse(expires.group(1)));
 
     assertThat(exit).as(output).isZero();
     assertThat(output).contains("EMBEDDED Kubernetes API server")

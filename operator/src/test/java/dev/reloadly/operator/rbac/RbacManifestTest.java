@@ -12,6 +12,7 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.cli.ClusterConnection;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.SealingScope;
@@ -21,8 +22,10 @@ import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.testing.CredentialFixtures;
 import dev.reloadly.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
@@ -132,6 +135,16 @@ class RbacManifestTest {
 
   /** Start, secretRef, sealed, rotation, refresh, compromise, rename, KEK rotation, restart. */
   private void runScenarios(boolean rewrapExpected) {
+    if (config.watchNamespaces().isEmpty()) {
+      // What `run` does first: read its own namespace (the namespaced variant has no
+      // ClusterRole for it, and `run` skips the check on a 403).
+      harness.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
+          .withName(OperatorHarness.OPERATOR_NAMESPACE).endMetadata().build()).create();
+      try (KubernetesClient operator = harness.server().newOperatorClient()) {
+        ClusterConnection.requireNamespace(operator, OperatorHarness.OPERATOR_NAMESPACE,
+            "--namespace");
+      }
+    }
     harness.start(config);
     awaitChecked(() -> assertThat(harness.runtime().leading()).isTrue());
 

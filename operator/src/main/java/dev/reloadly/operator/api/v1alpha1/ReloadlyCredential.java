@@ -29,13 +29,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Reason",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "Why the credential is or is not ready.")
+@AdditionalPrinterColumn(
     name = "Compliant",
     jsonPath = ".status.conditions[?(@.type==\"Compliant\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Next Rotation",
     jsonPath = ".status.nextRotationAt",
-    type = AdditionalPrinterColumn.Type.DATE)
+    // A string, not a date: the API server prints a date column as the age since that time,
+    // which is "<invalid>" for a time in the future, the usual case here.
+    type = AdditionalPrinterColumn.Type.STRING,
+    getDescription = "When the next rotation is due (RFC 3339, UTC).")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -32,7 +32,7 @@ class CrdUpToDateTest {
    */
   static final class PrinterColumnOrder implements CRDPostProcessor {
     static final List<String> ORDER =
-        List.of("Product", "Env", "Ready", "Compliant", "Next Rotation", "Age");
+        List.of("Product", "Env", "Ready", "Reason", "Compliant", "Next Rotation", "Age");
     static final Map<String, String> CONDITION_FIELDS = Map.of(
         "type", "Condition type, e.g. Ready or RotationDue.",
         "status", "True, False or Unknown.",
