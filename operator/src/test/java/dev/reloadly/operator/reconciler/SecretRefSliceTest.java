@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Clock;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -159,9 +161,11 @@ class SecretRefSliceTest {
     harness.client().resource(secretRefCredential("shop", "src", TargetMode.CREDENTIALS)).create();
     await().atMost(Duration.ofSeconds(20)).until(() -> harness.secret("shop-reloadly") != null);
 
-    ReloadlyCredential credential = harness.credential("shop");
-    credential.getSpec().getTarget().setSecretName("shop-renamed");
-    harness.client().resource(credential).update();
+    // A merge patch, as kubectl edit or Argo CD would send: a read-then-PUT here would race the
+    // operator's own status write and fail with 409.
+    harness.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName("shop")
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"target\":{\"secretName\":\"shop-renamed\"}}}");
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       assertThat(harness.secret("shop-renamed")).isNotNull();
