@@ -87,11 +87,15 @@ class KeyBackupRestoreTest {
       assertThat(cluster.secret(TARGET)).isNull();
 
       // The documented recovery: seal the values again to the new key, delete the store.
-      ReloadlyCredential credential = cluster.credential(NAME);
-      credential.getSpec().getSource().setSealed(new SealedSource(
+      SealedSource resealed = new SealedSource(
           seal(cluster.client(), NAME, SealingScope.CLIENT_ID, ID),
-          seal(cluster.client(), NAME, SealingScope.CLIENT_SECRET, SECRET)));
-      cluster.client().resource(credential).update();
+          seal(cluster.client(), NAME, SealingScope.CLIENT_SECRET, SECRET));
+      // edit() patches the difference: a read-then-PUT would race the operator's status write.
+      cluster.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName(NAME)
+          .edit(c -> {
+            c.getSpec().getSource().setSealed(resealed);
+            return c;
+          });
       cluster.client().secrets().inNamespace(NAMESPACE)
           .withName(StoredVersions.secretName(NAME)).delete();
       awaitReady(cluster);

@@ -90,10 +90,14 @@ class SealedSourceTest {
     Secret before = harness.secret("shop-reloadly");
 
     // Replay: a secret sealed for credential "other" pasted into "shop".
-    ReloadlyCredential credential = harness.credential("shop");
-    credential.getSpec().getSource().getSealed().setClientSecret(
-        seal(harness.client(), "other", SealingScope.CLIENT_SECRET, "replayed-secret"));
-    harness.client().resource(credential).update();
+    // edit() patches the difference: a read-then-PUT would race the operator's status write.
+    String replayed = seal(harness.client(), "other", SealingScope.CLIENT_SECRET,
+        "replayed-secret");
+    harness.client().resources(ReloadlyCredential.class).inNamespace(harness.credential("shop")
+        .getMetadata().getNamespace()).withName("shop").edit(c -> {
+          c.getSpec().getSource().getSealed().setClientSecret(replayed);
+          return c;
+        });
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(harness.condition("shop", Conditions.SOURCE_READY))
