@@ -152,16 +152,27 @@ class KmsKekProviderTest {
     assertThat(keySecret()).as("no keys were generated").isNull();
     assertThat(harness.secret("alpha-reloadly")).as("nothing is served").isNull();
 
-    // The command line says the same in one line, exit 1, before it touches any cluster.
+    // The command line says the same in one line, exit 1, once it has reached the cluster (here
+    // the test's API server, holding the operator namespace `run` checks for first).
+    harness.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        .withNewMetadata().withName(OperatorHarness.OPERATOR_NAMESPACE).endMetadata().build())
+        .create();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream original = System.err;
     int exit;
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      System.setProperty("kubernetes.master", harness.client().getMasterUrl().toString());
+      System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+      System.setProperty("kubernetes.auth.tryServiceAccount", "false");
       exit = Main.execute("run", "--kek-provider=kms-v2", "--kms-socket=" + plugin.socket(),
-          "--metrics-port=0");
+          "--metrics-port=0", "--leader-election=false",
+          "--namespace=" + OperatorHarness.OPERATOR_NAMESPACE);
     } finally {
       System.setErr(original);
+      System.clearProperty("kubernetes.master");
+      System.clearProperty("kubernetes.auth.tryKubeConfig");
+      System.clearProperty("kubernetes.auth.tryServiceAccount");
     }
     List<String> lines = err.toString(StandardCharsets.UTF_8).lines()
         .filter(l -> l.startsWith("error")).toList();
