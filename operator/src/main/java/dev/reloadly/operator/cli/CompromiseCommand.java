@@ -6,6 +6,7 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.cli.SealCommand.CredentialOptions;
 import dev.reloadly.operator.cli.SealCommand.Failure;
+import dev.reloadly.operator.lifecycle.ReportReason;
 import dev.reloadly.operator.lifecycle.VersionState;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,8 +36,6 @@ import picocli.CommandLine.Spec;
             + " " + CompromiseCommand.RUNBOOK + "."})
 public final class CompromiseCommand implements Callable<Integer> {
   static final String RUNBOOK = "docs/runbooks/compromise.md";
-  // The reason ends up in conditions and Events, which are read one line at a time.
-  private static final int MAX_REASON_CHARS = 1024;
 
   @Spec CommandSpec spec;
 
@@ -86,10 +85,10 @@ public final class CompromiseCommand implements Callable<Integer> {
       }
       patch(client, text);
       if (!servesAVersion(current)) {
-        // The operator records a report only against a current version, so this one waits.
-        cmd.getErr().println("note: the status shows no current version; the operator applies"
-            + " this report to the next version that becomes current. Remove the annotation if"
-            + " that is not intended.");
+        // With nothing served, the operator applies the report to every pending version.
+        cmd.getErr().println("note: the status shows no current version; the operator marks every"
+            + " pending version compromised instead, so it is never promoted or served. A version"
+            + " the source offers after this report is not affected.");
       }
       out.println(where + ": reported compromised (annotation " + ApiLabels.COMPROMISED
           + (previous == null ? " set" : " replaced") + ").");
@@ -112,17 +111,9 @@ public final class CompromiseCommand implements Callable<Integer> {
 
   private String validReason(CommandLine cmd) {
     String text = reason.strip();
-    if (text.isEmpty()) {
-      throw new ParameterException(cmd, "--reason is empty: say what happened, e.g. \"secret"
-          + " printed in CI log\"");
-    }
-    if (text.length() > MAX_REASON_CHARS) {
-      throw new ParameterException(cmd, "--reason is longer than " + MAX_REASON_CHARS
-          + " characters");
-    }
-    if (text.chars().anyMatch(Character::isISOControl)) {
-      throw new ParameterException(cmd, "--reason must be one line of text");
-    }
+    ReportReason.problem(text).ifPresent(problem -> {
+      throw new ParameterException(cmd, "--reason " + problem);
+    });
     return text;
   }
 

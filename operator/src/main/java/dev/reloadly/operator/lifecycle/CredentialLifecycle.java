@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Moves a credential's versions along: records what the source offers, answers a reported
@@ -19,10 +20,27 @@ import java.util.Optional;
  * previous version after its grace period. Kubernetes-free: the reconciler persists the result.
  */
 public final class CredentialLifecycle {
+  /** Why a version on the operator-wide deny-list is refused, as its incident records it. */
+  static final String LISTED = "listed as compromised by the operator (reported on this or"
+      + " another credential)";
+
   private final TokenRequester tokens;
+  private final Predicate<String> listed;
+  private final int incidentHistory;
 
   public CredentialLifecycle(TokenRequester tokens) {
+    this(tokens, fingerprint -> false, VersionLedger.DEFAULT_INCIDENT_HISTORY);
+  }
+
+  /**
+   * @param listed whether a fingerprint is on the operator-wide deny-list of compromised versions
+   * @param incidentHistory how many incidents each ledger keeps
+   */
+  public CredentialLifecycle(TokenRequester tokens, Predicate<String> listed,
+      int incidentHistory) {
     this.tokens = tokens;
+    this.listed = listed;
+    this.incidentHistory = incidentHistory;
   }
 
   /** What the source offers now: its fingerprint and clear material (owned by the caller). */
@@ -53,23 +71,42 @@ public final class CredentialLifecycle {
     Optional<TokenResult.Issued> token = Optional.empty();
 
     boolean compromisedNow = false;
-    String reason = in.compromisedReason();
-    if (reason != null && !reason.isBlank() && !ledger.hasIncident(reason)) {
+    String reason = ReportReason.clean(in.compromisedReason());
+    if (reason != null && !reason.isEmpty() && !ledger.handled(reason)) {
       compromisedNow = ledger.current().isPresent();
+      Optional<CredentialVersion> pending = ledger.pending();
       ledger = ledger.compromise(reason, "the version's token and credentials", in.now());
-      warnings.add(!compromisedNow ? new ConditionUpdate(CREDENTIAL_COMPROMISED, false,
-          Conditions.REPORTED, "a compromise was reported (" + reason + ") while no version was"
-              + " served; nothing was withdrawn")
-          : new ConditionUpdate(CREDENTIAL_COMPROMISED, true, Conditions.REPORTED,
-          "version " + ledger.incidents().get(ledger.incidents().size() - 1).fingerprint()
-              + " reported compromised (" + reason + "): withdrawn from the target Secret and"
-              + " never served again. Rotate the credential in the Reloadly portal."));
+      Incident incident = ledger.incidents().get(ledger.incidents().size() - 1);
+      warnings.add(compromisedNow ? new ConditionUpdate(CREDENTIAL_COMPROMISED, true,
+          Conditions.REPORTED, "version " + incident.fingerprint() + " reported compromised ("
+              + reason + "): withdrawn from the target Secret and never served again. Rotate the"
+              + " credential in the Reloadly portal.")
+          : pending.isPresent() ? new ConditionUpdate(CREDENTIAL_COMPROMISED, true,
+              Conditions.REPORTED, "a compromise was reported (" + reason + ") while no version"
+                  + " was served: pending version " + pending.get().fingerprint() + " is never"
+                  + " promoted. Rotate the credential in the Reloadly portal.")
+          : new ConditionUpdate(CREDENTIAL_COMPROMISED, false, Conditions.REPORTED,
+              "a compromise was reported (" + reason + ") while the operator knew no version;"
+                  + " nothing was withdrawn"));
     }
 
     boolean waitsForKeys = false;
     if (in.offer().isPresent()) {
+      ledger = ledger.offer(in.offer().get().fingerprint(), in.now());
+    }
+    // Before anything is stored: a listed version is never stored as pending nor promoted.
+    VersionLedger refused = ledger.refuse(listed, LISTED, in.now());
+    if (ledger.current().isPresent() && refused.current().isEmpty()) {
+      compromisedNow = true;
+      warnings.add(new ConditionUpdate(CREDENTIAL_COMPROMISED, true, Conditions.REPORTED,
+          "version " + ledger.current().get().fingerprint() + " is " + LISTED + ": withdrawn"
+              + " from the target Secret and never served again"));
+    }
+    ledger = refused;
+    ledger = ledger.keepIncidents(incidentHistory);
+
+    if (in.offer().isPresent()) {
       Offer offer = in.offer().get();
-      ledger = ledger.offer(offer.fingerprint(), in.now());
       if (!stored.hasValue(offer.fingerprint()) && !ledger.isCompromised(offer.fingerprint())) {
         try {
           stored = stored.withValue(offer.fingerprint(), offer.material(), in.crypto());

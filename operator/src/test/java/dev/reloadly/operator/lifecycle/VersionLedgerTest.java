@@ -83,14 +83,109 @@ class VersionLedgerTest {
   }
 
   @Test
-  void reportWithNothingServedIsClosedAndNeverHitsTheNextVersion() {
+  void reportWithNothingServedCompromisesThePendingVersionWhichIsNeverPromoted() {
     VersionLedger ledger = VersionLedger.empty().offer("a", T0)
         .compromise("early report", "access_token", T0.plusSeconds(1));
-    assertThat(ledger.hasIncident("early report")).isTrue();
-    assertThat(ledger.incidents()).singleElement()
-        .satisfies(i -> assertThat(i.resolvedAt()).isNotNull());
-    VersionLedger promoted = ledger.promote("a", T0.plusSeconds(2));
-    assertThat(promoted.current()).map(CredentialVersion::fingerprint).contains("a");
+    assertThat(ledger.isCompromised("a")).isTrue();
+    assertThat(ledger.pending()).isEmpty();
+    assertThatThrownBy(() -> ledger.promote("a", T0.plusSeconds(2)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(ledger.offer("a", T0.plusSeconds(3))).isEqualTo(ledger);
+    assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+      assertThat(i.fingerprint()).isEqualTo("a");
+      assertThat(i.resolvedAt()).isNull();
+    });
+
+    VersionLedger replaced = ledger.offer("b", T0.plusSeconds(4)).promote("b", T0.plusSeconds(5));
+    assertThat(replaced.current()).map(CredentialVersion::fingerprint).contains("b");
+    assertThat(replaced.incidents()).singleElement()
+        .satisfies(i -> assertThat(i.resolvedAt()).isEqualTo(T0.plusSeconds(5)));
+  }
+
+  @Test
+  void reportWithNoVersionKnownIsRecordedClosedAndHandled() {
+    VersionLedger ledger = VersionLedger.empty().compromise("too early", "x", T0);
+    assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+      assertThat(i.fingerprint()).isNull();
+      assertThat(i.resolvedAt()).isEqualTo(T0);
+    });
+    assertThat(ledger.handled("too early")).isTrue();
+    assertThat(ledger.offer("a", T0.plusSeconds(1)).pending()).isPresent();
+  }
+
+  @Test
+  void listedVersionsAreRefusedWhetherPendingOrCurrent() {
+    VersionLedger serving = VersionLedger.empty().offer("a", T0).promote("a", T0)
+        .offer("b", T0.plusSeconds(1));
+    assertThat(serving.refuse(fp -> false, "listed", T0)).isSameAs(serving);
+
+    VersionLedger pendingRefused = serving.refuse("b"::equals, "listed", T0.plusSeconds(2));
+    assertThat(pendingRefused.isCompromised("b")).isTrue();
+    assertThat(pendingRefused.current()).map(CredentialVersion::fingerprint).contains("a");
+    assertThat(pendingRefused.incidents()).isEmpty();
+
+    VersionLedger currentRefused = serving.refuse("a"::equals, "listed", T0.plusSeconds(2));
+    assertThat(currentRefused.current()).isEmpty();
+    assertThat(currentRefused.isCompromised("a")).isTrue();
+    assertThat(currentRefused.incidents()).singleElement().satisfies(i -> {
+      assertThat(i.fingerprint()).isEqualTo("a");
+      assertThat(i.reason()).isEqualTo("listed");
+      assertThat(i.resolvedAt()).isNull();
+    });
+  }
+
+  @Test
+  void onlyTheNewestIncidentsAreKeptAndATrimmedReportNeverFiresAgain() {
+    VersionLedger ledger = VersionLedger.empty();
+    for (int i = 0; i < 8; i++) {
+      ledger = ledger.offer("v" + i, T0.plusSeconds(i * 10L)).promote("v" + i, T0.plusSeconds(i * 10L))
+          .compromise("report " + i, "x", T0.plusSeconds(i * 10L + 1));
+    }
+    VersionLedger trimmed = ledger.keepIncidents(3);
+    assertThat(trimmed.incidents()).extracting(Incident::reason)
+        .containsExactly("report 5", "report 6", "report 7");
+    // The annotation still holds the last value: it was handled, although...
+    assertThat(trimmed.handled("report 7")).isTrue();
+    // ...older values that dropped out would count as new reports, as a changed annotation does.
+    assertThat(trimmed.handled("report 1")).isFalse();
+    assertThat(trimmed.keepIncidents(3)).isSameAs(trimmed);
+
+    VersionLedger trimmedToOne = ledger.keepIncidents(1);
+    assertThat(trimmedToOne.incidents()).extracting(Incident::reason).containsExactly("report 7");
+    assertThat(LedgerJson.read(LedgerJson.write(trimmedToOne)).handled("report 7")).isTrue();
+  }
+
+  @Test
+  void trimmingKeepsAnOpenIncidentEvenWhenItIsOld() {
+    VersionLedger ledger = VersionLedger.empty().offer("a", T0).promote("a", T0)
+        .compromise("open one", "x", T0.plusSeconds(1));
+    for (int i = 0; i < 3; i++) {
+      ledger = ledger.compromise("nothing known " + i, "x", T0.plusSeconds(2 + i));
+    }
+    assertThat(ledger.keepIncidents(1).incidents()).extracting(Incident::reason)
+        .containsExactly("open one", "nothing known 2");
+  }
+
+  @Test
+  void aLedgerWrittenBeforeLastReportTreatsItsNewestIncidentAsHandled() {
+    String legacy = "{\"versions\":[{\"fingerprint\":\"a\",\"state\":\"COMPROMISED\","
+        + "\"createdAt\":\"2026-01-01T00:00:00Z\"}],\"incidents\":[{\"reportedAt\":"
+        + "\"2026-01-01T00:00:01Z\",\"reason\":\"old report\",\"fingerprint\":\"a\","
+        + "\"removed\":\"x\"}]}";
+    VersionLedger ledger = LedgerJson.read(legacy);
+    assertThat(ledger.lastReport()).isEqualTo(VersionLedger.digest("old report"));
+    assertThat(ledger.handled("old report")).isTrue();
+    assertThat(ledger.compromise("new", "x", T0).lastReport())
+        .isEqualTo(VersionLedger.digest("new"));
+  }
+
+  @Test
+  void aReportTextIsOneCappedLine() {
+    assertThat(ReportReason.clean(" leaked\nin\u001b[31m CI ")).isEqualTo("leaked in [31m CI");
+    assertThat(ReportReason.clean("x".repeat(5000))).hasSize(ReportReason.MAX_CHARS);
+    assertThat(ReportReason.clean(null)).isNull();
+    assertThat(ReportReason.problem("two\nlines")).contains("must be one line of text");
+    assertThat(ReportReason.problem("fine")).isEmpty();
   }
 
   @Test
