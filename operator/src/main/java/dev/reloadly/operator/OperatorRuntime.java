@@ -1,5 +1,6 @@
 package dev.reloadly.operator;
 
+import dev.reloadly.operator.compromise.DenyListSecret;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.EnvelopeCipher;
 import dev.reloadly.operator.crypto.KekProvider;
@@ -73,6 +74,7 @@ public final class OperatorRuntime implements AutoCloseable {
   private volatile SharedIndexInformer<Secret> keySecretWatch;
   private volatile SharedIndexInformer<ConfigMap> publishedKeysWatch;
   private KekProvider kekProvider;
+  private volatile DenyListSecret denyList;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
@@ -129,11 +131,12 @@ public final class OperatorRuntime implements AutoCloseable {
     limiter.bindTo(registry);
     ReloadlyTokenClient tokens = limiter.limit(tokenClient);
     CredentialMetrics credentialMetrics = new CredentialMetrics(registry);
+    DenyListSecret denyList = DenyListSecret.start(client, config.namespace());
     ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(client,
         new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
             () -> keys.get().sealing())),
         new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
-        keys, new EventRecorder(client, clock), credentialMetrics, clock);
+        denyList, config.incidentHistory(), keys, new EventRecorder(client, clock), credentialMetrics, clock);
     KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,
         new KekPolicy(config.kekRotation(), random),
         new SealingRenewal(config.sealingKeyRenewal(), random, reconciler::sealingKeyRenewed),
@@ -155,6 +158,7 @@ public final class OperatorRuntime implements AutoCloseable {
     });
     OperatorRuntime runtime = new OperatorRuntime(operator, metrics, maintenance, keys, limiter,
         scheduler, clock, duties, registry);
+    runtime.denyList = denyList;
     // Key maintenance writes the key Secret and every store: only the leader may run it.
     duties.bind(new LeaderDuties.Duty() {
       @Override
@@ -365,6 +369,9 @@ public final class OperatorRuntime implements AutoCloseable {
     scheduler.shutdownNow();
     // Stops renewing the Lease when leading: a follower takes over within one lease duration.
     operator.stop();
+    if (denyList != null) {
+      denyList.close();
+    }
     if (metrics != null) {
       metrics.close();
     }

@@ -94,6 +94,12 @@ public final class RunCommand implements Callable<Integer> {
       description = "Bound of each call to the KMS v2 plugin (env KMS_TIMEOUT). Default: 5s.")
   String kmsTimeout;
 
+  @Option(names = "--incident-history", defaultValue = "${env:INCIDENT_HISTORY}",
+      description = "How many compromise incidents each credential keeps in status and its store"
+          + " (env INCIDENT_HISTORY), 1 to " + OperatorConfig.MAX_INCIDENT_HISTORY + ". Default: "
+          + OperatorConfig.DEFAULT_INCIDENT_HISTORY + ".")
+  String incidentHistory;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -144,10 +150,16 @@ public final class RunCommand implements Callable<Integer> {
       int port = blank(metricsPort) ? defaults.metricsPort() : parseInt("--metrics-port", metricsPort);
       int cap = blank(maxConcurrentTokenRequests) ? defaults.maxConcurrentTokenRequests()
           : parseInt("--max-concurrent-token-requests", maxConcurrentTokenRequests);
+      int incidents = blank(incidentHistory) ? defaults.incidentHistory()
+          : parseInt("--incident-history", incidentHistory);
+      if (incidents < 1 || incidents > OperatorConfig.MAX_INCIDENT_HISTORY) {
+        throw new IllegalArgumentException("--incident-history: must be between 1 and "
+            + OperatorConfig.MAX_INCIDENT_HISTORY + ", got " + incidents);
+      }
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
           period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
           period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection(),
-          kekSettings());
+          kekSettings(), incidents);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param kekRotation how often the key-encryption key is rotated
  * @param leaderElection whether and how replicas elect the one that works
  * @param kek where the key-encryption keys are protected: local, or a KMS v2 plugin
+ * @param incidentHistory how many compromise incidents each credential keeps
  */
 public record OperatorConfig(
     String namespace,
@@ -27,11 +28,16 @@ public record OperatorConfig(
     Duration sealingKeyRenewal,
     Duration kekRotation,
     LeaderElection leaderElection,
-    KekSettings kek) {
+    KekSettings kek,
+    int incidentHistory) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
   public static final int DEFAULT_METRICS_PORT = 8080;
+  public static final int DEFAULT_INCIDENT_HISTORY =
+      dev.reloadly.operator.lifecycle.VersionLedger.DEFAULT_INCIDENT_HISTORY;
+  /** Incidents live in status and the store Secret, whose size is bounded (1 MiB). */
+  public static final int MAX_INCIDENT_HISTORY = 100;
 
   public OperatorConfig {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -45,18 +51,23 @@ public record OperatorConfig(
     if (maxConcurrentTokenRequests < 1) {
       throw new IllegalArgumentException("max concurrent token requests must be at least 1");
     }
+    if (incidentHistory < 1 || incidentHistory > MAX_INCIDENT_HISTORY) {
+      throw new IllegalArgumentException("incident history must be between 1 and "
+          + MAX_INCIDENT_HISTORY + ", got " + incidentHistory);
+    }
     AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
     if (leaderElection == null) {
       throw new IllegalArgumentException("leader election settings must not be null");
     }
   }
 
-  /** A single replica (no leader election) with local KEKs. */
+  /** A single replica (no leader election) with local KEKs and the default incident history. */
   public OperatorConfig(String namespace, Set<String> watchNamespaces, URI reloadlyAuthUrl,
       int metricsPort, int maxConcurrentTokenRequests, Duration sealingKeyRenewal,
       Duration kekRotation) {
     this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
-        sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local());
+        sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local(),
+        DEFAULT_INCIDENT_HISTORY);
   }
 
   /**
@@ -70,21 +81,30 @@ public record OperatorConfig(
 
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
+        incidentHistory);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
+        incidentHistory);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection election) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek,
+        incidentHistory);
   }
 
   public OperatorConfig withKek(KekSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings,
+        incidentHistory);
+  }
+
+  public OperatorConfig withIncidentHistory(int keep) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek, keep);
   }
 }

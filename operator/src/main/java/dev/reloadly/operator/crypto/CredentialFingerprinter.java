@@ -13,6 +13,9 @@ import java.util.HexFormat;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * Keyed fingerprints of a (clientId, clientSecret) pair, for telling credential versions apart in
@@ -74,6 +77,24 @@ public final class CredentialFingerprinter {
             if (secret != null) {
                 Arrays.fill(secret, (byte) 0);
             }
+        }
+    }
+
+    /**
+     * A key derived from the fingerprint key for another purpose, named by {@code info}
+     * (HKDF-SHA256, RFC 5869, no salt): the store MAC key, say, without a second key to keep.
+     * The caller zeroes the result.
+     */
+    byte[] deriveKey(byte[] info, int length) {
+        byte[] ikm = key.getEncoded();
+        try {
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(ikm, null, info));
+            byte[] out = new byte[length];
+            hkdf.generateBytes(out, 0, length);
+            return out;
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
         }
     }
 

@@ -7,6 +7,8 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.SealingKeyStatus;
+import dev.reloadly.operator.compromise.DenyListSecret;
+import dev.reloadly.operator.crypto.StoreMac;
 import dev.reloadly.operator.events.EventRecorder;
 import dev.reloadly.operator.keys.OperatorKeys;
 import dev.reloadly.operator.lifecycle.CredentialLifecycle;
@@ -73,6 +75,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final StatusWriter statusWriter;
   private final SignalAnnotations signals;
   private final CredentialMetrics metrics;
+  private final DenyListSecret denyList;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
       new SimpleInboundEventSource<>("key-changes");
@@ -83,12 +86,15 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   /**
    * @param client the operator's client, for the status and signal writes
    * @param tokens the one way to ask Reloadly for a token, shared by validation and minting
+   * @param denyList the operator-wide list of compromised fingerprints
+   * @param incidentHistory how many compromise incidents each credential keeps
    */
   public ReloadlyCredentialReconciler(KubernetesClient client, CredentialSourceReader sources,
-      TokenRequester tokens, Supplier<OperatorKeys> keys, EventRecorder events,
-      CredentialMetrics metrics, Clock clock) {
+      TokenRequester tokens, DenyListSecret denyList, int incidentHistory,
+      Supplier<OperatorKeys> keys, EventRecorder events, CredentialMetrics metrics, Clock clock) {
     this.sources = sources;
-    this.lifecycle = new CredentialLifecycle(tokens);
+    this.denyList = denyList;
+    this.lifecycle = new CredentialLifecycle(tokens, denyList::contains, incidentHistory);
     this.serving = new TargetServing(new TokenServing(tokens));
     this.keys = keys;
     this.events = events;
@@ -181,6 +187,15 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
           + owned.storeName() + " is damaged (" + e.getMessage() + "); nothing was changed");
       return finish(credential, context, status, requeue);
     }
+    StoreIntegrity integrity = new StoreIntegrity(credential,
+        StoreMac.derivedFrom(keys.fingerprinter()));
+    Optional<String> rolledBack = integrity.problem(stored, context.getClient());
+    if (rolledBack.isPresent()) {
+      status.condition(READY, false, Conditions.STORE_ROLLED_BACK, "store Secret "
+          + owned.storeName() + " is refused: " + rolledBack.get() + ". Nothing was served from"
+          + " it or changed; see docs/crypto.md (store rollback)");
+      return finish(credential, context, status, requeue);
+    }
 
     SourceResult source = sources.read(credential, new WatchedSourceSecrets(
         context.getClient(), (ns, name) -> sourceSecrets.get(new ResourceID(name, ns))));
@@ -213,7 +228,11 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
 
       // The store is written before the target: a promotion is on record before it is served,
       // so an operator stopped in between resumes without promoting twice.
-      if (owned.writeStore(outcome.stored()) == OwnedSecretWriter.Outcome.CONFLICT) {
+      // A compromised version is on the operator-wide deny-list before any store forgets it.
+      denyList.listCompromised(outcome.stored().ledger(), credential.getMetadata().getNamespace(),
+          credential.getMetadata().getName(), now);
+      StoredVersions toWrite = integrity.forWrite(outcome.stored(), stored);
+      if (owned.writeStore(toWrite) == OwnedSecretWriter.Outcome.CONFLICT) {
         outcome.token().ifPresent(TokenResult.Issued::wipe);
         status.condition(READY, false, Conditions.TARGET_CONFLICT, "Secret " + owned.storeName()
             + " exists and is not owned by this credential; it is left untouched");
@@ -230,6 +249,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         // second token), and the status write below must carry the new resourceVersion.
         signals.clear(credential, ApiLabels.REFRESH_TOKEN)
             .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
+      }
+      if (toWrite.signed()) {
+        status.status().setStoreGeneration(toWrite.generation());
       }
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue);
     } finally {

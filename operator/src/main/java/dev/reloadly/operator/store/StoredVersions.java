@@ -4,6 +4,7 @@ import dev.reloadly.operator.crypto.EncryptedValue;
 import dev.reloadly.operator.crypto.EnvelopeCipher;
 import dev.reloadly.operator.crypto.KekRing;
 import dev.reloadly.operator.crypto.StoreAad;
+import dev.reloadly.operator.crypto.StoreMac;
 import dev.reloadly.operator.lifecycle.LedgerJson;
 import dev.reloadly.operator.lifecycle.VersionLedger;
 import dev.reloadly.operator.source.CredentialMaterial;
@@ -20,37 +21,108 @@ import java.util.Optional;
  * The content of a credential's store Secret: the version ledger (no secrets) and each live
  * version's client ID and secret, envelope-encrypted with associated data binding namespace,
  * name, uid, version and field. Pure: no Kubernetes I/O.
+ *
+ * <p>The ledger is authenticated by a MAC ({@link StoreMac}) over it and the store's generation,
+ * which grows with every write of the ledger: an edited ledger, or an old copy of the Secret
+ * written back, is recognised. The values need no MAC: each is AEAD-encrypted and bound to its
+ * version. A key re-wrap keeps ledger, generation and MAC byte for byte.
  */
 public final class StoredVersions {
   public static final String COMPONENT = "store";
   static final String LEDGER = "ledger.json";
+  static final String LEDGER_MAC = "ledger.mac";
+  static final String GENERATION = "generation";
   static final String CLIENT_ID = "client-id";
   static final String CLIENT_SECRET = "client-secret";
 
   private final VersionLedger ledger;
   private final Map<String, String> values;
+  private final long generation;
+  /** The ledger's JSON exactly as read or signed; null once the ledger changed. */
+  private final String ledgerText;
+  private final String mac;
 
-  private StoredVersions(VersionLedger ledger, Map<String, String> values) {
+  private StoredVersions(VersionLedger ledger, Map<String, String> values, long generation,
+      String ledgerText, String mac) {
     this.ledger = ledger;
     this.values = Map.copyOf(values);
+    this.generation = generation;
+    this.ledgerText = ledgerText;
+    this.mac = mac;
+  }
+
+  private StoredVersions(VersionLedger ledger, Map<String, String> values) {
+    this(ledger, values, 0, null, null);
   }
 
   public static StoredVersions empty() {
     return new StoredVersions(VersionLedger.empty(), Map.of());
   }
 
-  /** Reads the Secret's data map; a damaged ledger throws IllegalArgumentException. */
+  /**
+   * Reads the Secret's data map without judging it (see {@link #authenticity}); a damaged ledger
+   * throws IllegalArgumentException.
+   */
   public static StoredVersions parse(Map<String, String> data) {
     if (data == null || !data.containsKey(LEDGER)) {
       return empty();
     }
     Map<String, String> values = new HashMap<>();
     data.forEach((key, value) -> {
-      if (!key.equals(LEDGER)) {
+      if (!key.equals(LEDGER) && !key.equals(LEDGER_MAC) && !key.equals(GENERATION)) {
         values.put(key, text(value));
       }
     });
-    return new StoredVersions(LedgerJson.read(text(data.get(LEDGER))), values);
+    String ledgerText = text(data.get(LEDGER));
+    long generation = 0;
+    if (data.containsKey(GENERATION)) {
+      try {
+        generation = Long.parseLong(text(data.get(GENERATION)).trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("the store generation is not a number");
+      }
+    }
+    return new StoredVersions(LedgerJson.read(ledgerText), values, generation, ledgerText,
+        data.containsKey(LEDGER_MAC) ? text(data.get(LEDGER_MAC)) : null);
+  }
+
+  /** Whether the ledger is as the operator wrote it, for this credential and generation. */
+  public enum Authenticity {
+    /** MAC present and valid. */
+    AUTHENTIC,
+    /** No MAC: written by an operator before the ledger had one, or stripped. */
+    UNSIGNED,
+    /** MAC present and wrong: the ledger, generation or binding was changed. */
+    FORGED
+  }
+
+  public Authenticity authenticity(StoreMac storeMac, Binding binding) {
+    if (mac == null) {
+      return Authenticity.UNSIGNED;
+    }
+    return ledgerText != null && storeMac.verifies(binding.namespace(), binding.name(),
+        binding.uid(), generation, ledgerText, mac) ? Authenticity.AUTHENTIC : Authenticity.FORGED;
+  }
+
+  /** How many times the ledger was written; 0 for a store without one. */
+  public long generation() {
+    return generation;
+  }
+
+  public boolean signed() {
+    return mac != null;
+  }
+
+  /** This content as generation {@code next}, its ledger under a fresh MAC. */
+  public StoredVersions signed(StoreMac storeMac, Binding binding, long next) {
+    String text = LedgerJson.write(ledger);
+    return new StoredVersions(ledger, values, next, text,
+        storeMac.tag(binding.namespace(), binding.name(), binding.uid(), next, text));
+  }
+
+  /** Same ledger and values, whatever the generation and MAC. */
+  public boolean sameContentAs(StoredVersions other) {
+    return unsignedData().equals(other.unsignedData());
   }
 
   public static String secretName(String credentialName) {
@@ -63,8 +135,17 @@ public final class StoredVersions {
 
   /** The Secret data map: the ledger plus the values of the versions the ledger still keeps. */
   public Map<String, String> toData() {
+    Map<String, String> data = unsignedData();
+    if (mac != null) {
+      data.put(LEDGER_MAC, base64(mac));
+      data.put(GENERATION, base64(Long.toString(generation)));
+    }
+    return data;
+  }
+
+  private Map<String, String> unsignedData() {
     Map<String, String> data = new HashMap<>();
-    data.put(LEDGER, base64(LedgerJson.write(ledger)));
+    data.put(LEDGER, base64(ledgerText != null ? ledgerText : LedgerJson.write(ledger)));
     List<String> live = ledger.fingerprintsWithValues();
     values.forEach((key, value) -> {
       if (live.stream().anyMatch(fp -> key.startsWith(prefix(fp)))) {
@@ -74,8 +155,12 @@ public final class StoredVersions {
     return data;
   }
 
+  /** A changed ledger drops the MAC: it must be signed again before it is written. */
   public StoredVersions withLedger(VersionLedger next) {
-    return new StoredVersions(next, values);
+    if (next.equals(ledger)) {
+      return this;
+    }
+    return new StoredVersions(next, values, generation, null, null);
   }
 
   public boolean hasValue(String fingerprint) {
@@ -92,7 +177,7 @@ public final class StoredVersions {
         CLIENT_ID, cipher, keks));
     next.put(key(fingerprint, CLIENT_SECRET), encrypt(material.clientSecret(), binding,
         fingerprint, CLIENT_SECRET, cipher, keks));
-    return new StoredVersions(ledger, next);
+    return new StoredVersions(ledger, next, generation, ledgerText, mac);
   }
 
   /** Decrypts a version; empty when the store does not hold it. */
@@ -135,7 +220,7 @@ public final class StoredVersions {
           : crypto.cipher().rewrap(parsed, aad, crypto.keks());
       next.put(key, moved == parsed ? value : moved.encode());
     });
-    return new StoredVersions(ledger, next);
+    return new StoredVersions(ledger, next, generation, ledgerText, mac);
   }
 
   /** KEK ids the stored values are wrapped under. */

@@ -44,6 +44,7 @@ public final class Conditions {
   public static final String STORE_DAMAGED = "StoreDamaged";
   /** A new version waits: the KEK provider (a KMS v2 plugin) cannot protect new data now. */
   public static final String KEY_PROVIDER_UNAVAILABLE = "KeyProviderUnavailable";
+  public static final String STORE_ROLLED_BACK = "StoreRolledBack";
   public static final String TOKEN_VALID = "TokenValid";
   public static final String TOKEN_WITHDRAWN = "TokenWithdrawn";
 

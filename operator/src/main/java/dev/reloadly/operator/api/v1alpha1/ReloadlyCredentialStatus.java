@@ -40,6 +40,14 @@ public class ReloadlyCredentialStatus {
   @JsonPropertyDescription("Suspected compromises reported on this credential, oldest first.")
   private List<IncidentStatus> incidents = new ArrayList<>();
 
+  /**
+   * Generation of the store Secret the operator last wrote or verified. A store older than this
+   * (an old copy written back) is refused with Ready=False, reason StoreRolledBack.
+   */
+  @JsonPropertyDescription("Generation of the store Secret the operator last wrote or verified;"
+      + " a store older than this is refused (Ready=False, reason StoreRolledBack).")
+  private Long storeGeneration;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }
@@ -56,6 +64,8 @@ public class ReloadlyCredentialStatus {
   public void setSealingKey(SealingKeyStatus v) { this.sealingKey = v; }
   public List<IncidentStatus> getIncidents() { return incidents; }
   public void setIncidents(List<IncidentStatus> v) { this.incidents = v == null ? new ArrayList<>() : v; }
+  public Long getStoreGeneration() { return storeGeneration; }
+  public void setStoreGeneration(Long v) { this.storeGeneration = v; }
 
   @Override
   public boolean equals(Object o) {
@@ -68,12 +78,13 @@ public class ReloadlyCredentialStatus {
         && Objects.equals(nextRotationAt, s.nextRotationAt)
         && Objects.equals(tokenExpiresAt, s.tokenExpiresAt)
         && Objects.equals(sealingKey, s.sealingKey)
-        && Objects.equals(incidents, s.incidents);
+        && Objects.equals(incidents, s.incidents)
+        && Objects.equals(storeGeneration, s.storeGeneration);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
-        tokenExpiresAt, sealingKey, incidents);
+        tokenExpiresAt, sealingKey, incidents, storeGeneration);
   }
 }
