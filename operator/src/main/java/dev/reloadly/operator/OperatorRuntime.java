@@ -136,7 +136,9 @@ public final class OperatorRuntime implements AutoCloseable {
         new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
             () -> keys.get().sealing())),
         new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
-        denyList, config.incidentHistory(), keys, new EventRecorder(client, clock), credentialMetrics, clock);
+        denyList, config.incidentHistory(), keys, new EventRecorder(client, clock),
+        credentialMetrics, clock);
+    denyList.onChange(reconciler::denyListChanged);
     KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,
         new KekPolicy(config.kekRotation(), random),
         new SealingRenewal(config.sealingKeyRenewal(), random, reconciler::sealingKeyRenewed),

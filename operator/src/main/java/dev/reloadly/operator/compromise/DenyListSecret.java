@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.time.Instant;
@@ -36,13 +37,40 @@ public final class DenyListSecret implements AutoCloseable {
   private final AtomicReference<Parsed> parsed = new AtomicReference<>(new Parsed(null,
       DenyList.empty()));
 
+  private final AtomicReference<Runnable> onChange = new AtomicReference<>(() -> { });
+
   private record Parsed(String resourceVersion, DenyList list) {}
 
   private DenyListSecret(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
     // inform() returns once the first list is in: no reconcile runs on an unread deny-list.
-    this.informer = client.secrets().inNamespace(namespace).withName(DenyList.SECRET).inform();
+    this.informer = client.secrets().inNamespace(namespace).withName(DenyList.SECRET)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Secret secret) {
+            onChange.get().run();
+          }
+
+          @Override
+          public void onUpdate(Secret previous, Secret secret) {
+            if (!Objects.equals(previous.getData(), secret.getData())) {
+              onChange.get().run();
+            }
+          }
+
+          @Override
+          public void onDelete(Secret secret, boolean unknownFinalState) {
+            LOG.warn("Secret {}/{} (compromised versions) was deleted; versions compromised"
+                + " before are refused again only where a store still records them. Restore it"
+                + " from backup", namespace, DenyList.SECRET);
+          }
+        });
+  }
+
+  /** Runs {@code action} whenever the listed fingerprints change (after the first list). */
+  public void onChange(Runnable action) {
+    onChange.set(action);
   }
 
   public static DenyListSecret start(KubernetesClient client, String namespace) {

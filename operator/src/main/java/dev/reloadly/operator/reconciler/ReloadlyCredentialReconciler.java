@@ -161,6 +161,13 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         .forEach(keyChanges::propagateEvent);
   }
 
+  /** The deny-list changed: every credential is reconciled once, so a listed version is refused. */
+  public void denyListChanged() {
+    if (credentials != null) {
+      credentials.list().map(ResourceID::fromResource).forEach(keyChanges::propagateEvent);
+    }
+  }
+
   @Override
   public UpdateControl<ReloadlyCredential> reconcile(ReloadlyCredential credential,
       Context<ReloadlyCredential> context) {
