@@ -1,5 +1,6 @@
 package dev.reloadly.operator.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,8 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
   /** Incidents kept unless the operator is told otherwise (`--incident-history`). */
   public static final int DEFAULT_INCIDENT_HISTORY = 5;
 
+  // The canonical constructor, so JSON never goes through the shorter one and loses lastReport.
+  @JsonCreator
   public VersionLedger {
     versions = List.copyOf(trimmed(versions));
     incidents = List.copyOf(incidents);

@@ -51,6 +51,9 @@ class RunCommandTest {
       "--kms-socket=plugin.sock | --kms-socket: 'plugin.sock' is not an absolute path",
       "--kms-timeout=0s | --kms-timeout: must be more than 0s and at most 5m",
       "--kms-timeout=later | --kms-timeout: Invalid duration",
+      "--incident-history=0 | --incident-history: must be between 1 and 100, got 0",
+      "--incident-history=101 | --incident-history: must be between 1 and 100",
+      "--incident-history=many | --incident-history: 'many' is not a whole number",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -81,6 +84,14 @@ class RunCommandTest {
     assertThat(config("--leader-election=false").leaderElection().enabled()).isFalse();
     assertThat(config("--lease-name=payments-operator").leaderElection().leaseName())
         .isEqualTo("payments-operator");
+  }
+
+  @Test
+  void incidentHistoryIsReadFromItsFlagAndDefaultsToFive() {
+    assertThat(config("--namespace=ops", "--incident-history=12").incidentHistory())
+        .isEqualTo(12);
+    // The environment twin INCIDENT_HISTORY is unset in the build.
+    assertThat(config("--namespace=ops").incidentHistory()).isEqualTo(5);
   }
 
   private static OperatorConfig config(String... args) {

@@ -150,6 +150,13 @@ class VersionLedgerTest {
     assertThat(trimmed.handled("report 1")).isFalse();
     assertThat(trimmed.keepIncidents(3)).isSameAs(trimmed);
 
+    VersionLedger listedLast = trimmed.refuse("v7"::equals, "listed", T0.plusSeconds(100));
+    assertThat(listedLast.incidents()).isEqualTo(trimmed.incidents());
+    VersionLedger serving = trimmed.offer("w", T0.plusSeconds(200)).promote("w", T0.plusSeconds(200))
+        .refuse("w"::equals, "listed", T0.plusSeconds(201)).keepIncidents(1);
+    assertThat(serving.incidents()).extracting(Incident::reason).containsExactly("listed");
+    assertThat(LedgerJson.read(LedgerJson.write(serving)).handled("report 7")).isTrue();
+
     VersionLedger trimmedToOne = ledger.keepIncidents(1);
     assertThat(trimmedToOne.incidents()).extracting(Incident::reason).containsExactly("report 7");
     assertThat(LedgerJson.read(LedgerJson.write(trimmedToOne)).handled("report 7")).isTrue();

@@ -1,6 +1,7 @@
 package dev.reloadly.operator.reconciler;
 
 import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
+import static dev.reloadly.operator.testing.CredentialFixtures.b64;
 import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
 import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,11 +18,13 @@ import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +197,46 @@ class CompromiseFinalityTest {
               assertThat(i.getReason()).startsWith("line one line two [2Jxxx").hasSize(1024);
               assertThat(i.getReason().chars()).noneMatch(Character::isISOControl);
             }));
+  }
+
+  @Test
+  void onlyTheLastIncidentsAreKeptAndATrimmedReportLeftInTheAnnotationNeverFiresAgain() {
+    harness.simulator().allowCredential(ID, LEAKED);
+    harness.start(harness.config().withIncidentHistory(1));
+    harness.client().resource(sourceSecret("src", ID, LEAKED)).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.BOTH)).create();
+    await().atMost(WAIT).until(() -> servedVersion("shop"), v -> v != null);
+    annotate(NAMESPACE, "shop", "first leak");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(servedVersion("shop")).isNull());
+
+    // A second version, then listed through another credential: a second incident on "shop".
+    rotateSource("second-secret");
+    String second = await().atMost(WAIT).until(() -> servedVersion("shop"), v -> v != null);
+    harness.client().resource(secretRefCredential("shop-copy", "src", TargetMode.BOTH)).create();
+    await().atMost(WAIT).until(() -> servedVersion("shop-copy"), second::equals);
+    annotate(NAMESPACE, "shop-copy", "second leak");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        harness.credential("shop").getStatus().getIncidents()).singleElement()
+        .satisfies(i -> assertThat(i.getFingerprint()).isEqualTo(second)));
+
+    // "first leak" is still in the annotation, its incident trimmed: a third version is served.
+    rotateSource("third-secret");
+    String third = await().atMost(WAIT).until(() -> servedVersion("shop"),
+        v -> v != null && !v.equals(second));
+    long generation = touchSpec(NAMESPACE, "shop");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(
+        harness.credential("shop").getStatus().getObservedGeneration()).isEqualTo(generation));
+    assertThat(servedVersion("shop")).isEqualTo(third);
+    assertThat(harness.credential("shop").getStatus().getIncidents()).singleElement()
+        .satisfies(i -> assertThat(i.getResolvedAt()).isNotNull());
+    assertThat(harness.credential("shop").getMetadata().getAnnotations())
+        .containsEntry(ApiLabels.COMPROMISED, "first leak");
+  }
+
+  private void rotateSource(String secret) {
+    harness.simulator().allowCredential(ID, secret);
+    harness.client().resource(new SecretBuilder(harness.secret("src"))
+        .withData(Map.of("client_id", b64(ID), "client_secret", b64(secret))).build()).update();
   }
 
   private DenyList denyList() {
