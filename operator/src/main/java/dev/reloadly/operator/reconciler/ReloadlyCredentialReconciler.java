@@ -196,13 +196,14 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     }
     StoreIntegrity integrity = new StoreIntegrity(credential,
         StoreMac.derivedFrom(keys.fingerprinter()));
-    Optional<String> rolledBack = integrity.problem(stored, context.getClient());
-    if (rolledBack.isPresent()) {
+    StoreIntegrity.Checked checked = integrity.check(stored, context.getClient());
+    if (checked.problem().isPresent()) {
       status.condition(READY, false, Conditions.STORE_ROLLED_BACK, "store Secret "
-          + owned.storeName() + " is refused: " + rolledBack.get() + ". Nothing was served from"
-          + " it or changed; see docs/crypto.md (store rollback)");
+          + owned.storeName() + " is refused: " + checked.problem().get() + ". Nothing was"
+          + " served from it or changed; see docs/crypto.md (store rollback)");
       return finish(credential, context, status, requeue);
     }
+    stored = checked.store();
 
     SourceResult source = sources.read(credential, new WatchedSourceSecrets(
         context.getClient(), (ns, name) -> sourceSecrets.get(new ResourceID(name, ns))));

@@ -29,22 +29,26 @@ final class StoreIntegrity {
   }
 
   /**
-   * Why the store must be neither served from nor overwritten, or empty. The cache can lag a
+   * The store to use, or why it must be neither served from nor overwritten. The cache can lag a
    * write this operator just made, so a suspect store is read once more from the API server
-   * before it is called rolled back.
+   * before it is called rolled back; the fresh copy is then the one to use.
    */
-  Optional<String> problem(StoredVersions cached, KubernetesClient client) {
+  Checked check(StoredVersions cached, KubernetesClient client) {
     Optional<String> problem = judge(cached, present(cached));
     if (problem.isEmpty()) {
-      return problem;
+      return new Checked(cached, problem);
     }
     Secret fresh = client.secrets().inNamespace(binding.namespace())
         .withName(StoredVersions.secretName(binding.name())).get();
     if (fresh == null || !OwnedSecretWriter.isOwnedBy(fresh, credential)) {
-      return Optional.empty();
+      return new Checked(StoredVersions.empty(), Optional.empty());
     }
-    return judge(StoredVersions.parse(fresh.getData()), true);
+    StoredVersions read = StoredVersions.parse(fresh.getData());
+    return new Checked(read, judge(read, present(read)));
   }
+
+  /** @param problem why the store is refused; empty when {@code store} may be used */
+  record Checked(StoredVersions store, Optional<String> problem) {}
 
   /** What to write: unchanged content keeps its generation; changed content gets the next one. */
   StoredVersions forWrite(StoredVersions next, StoredVersions loaded) {
