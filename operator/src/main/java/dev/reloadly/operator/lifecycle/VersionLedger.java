@@ -202,7 +202,7 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
         .map(v -> v.state() == VersionState.PREVIOUS
             && !now.isBefore(v.supersededAt().plus(gracePeriod))
             ? v.withState(VersionState.RETIRED) : v)
-        .toList(), incidents);
+        .toList(), incidents, lastReport);
   }
 
   /** When the previous version's grace period ends, if there is one. */

@@ -156,6 +156,11 @@ class VersionLedgerTest {
         .refuse("w"::equals, "listed", T0.plusSeconds(201)).keepIncidents(1);
     assertThat(serving.incidents()).extracting(Incident::reason).containsExactly("listed");
     assertThat(LedgerJson.read(LedgerJson.write(serving)).handled("report 7")).isTrue();
+    // Every transition keeps it, not only the ones that touch incidents.
+    assertThat(serving.retireExpired(T0.plusSeconds(999), Duration.ZERO).handled("report 7"))
+        .isTrue();
+    assertThat(serving.offer("z", T0.plusSeconds(300)).validatedCurrent(T0.plusSeconds(301))
+        .handled("report 7")).isTrue();
 
     VersionLedger trimmedToOne = ledger.keepIncidents(1);
     assertThat(trimmedToOne.incidents()).extracting(Incident::reason).containsExactly("report 7");
