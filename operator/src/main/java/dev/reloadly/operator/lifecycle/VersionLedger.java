@@ -30,7 +30,7 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
   /** Incidents kept unless the operator is told otherwise (`--incident-history`). */
   public static final int DEFAULT_INCIDENT_HISTORY = 5;
 
-  // The canonical constructor, so JSON never goes through the shorter one and loses lastReport.
+  // Explicit, so JSON always passes lastReport; there is no shorter constructor that could drop it.
   @JsonCreator
   public VersionLedger {
     versions = List.copyOf(trimmed(versions));
@@ -39,10 +39,6 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
       // A ledger written before lastReport existed: its newest incident is the last report.
       lastReport = digest(incidents.get(incidents.size() - 1).reason());
     }
-  }
-
-  public VersionLedger(List<CredentialVersion> versions, List<Incident> incidents) {
-    this(versions, incidents, null);
   }
 
   public static VersionLedger empty() {
