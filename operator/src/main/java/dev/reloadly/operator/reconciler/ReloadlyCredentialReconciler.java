@@ -195,12 +195,12 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       return finish(credential, context, status, requeue);
     }
     StoreIntegrity integrity = new StoreIntegrity(credential,
-        StoreMac.derivedFrom(keys.fingerprinter()));
+        StoreMac.derivedFrom(keys.fingerprinter()), keys.keks());
     StoreIntegrity.Checked checked = integrity.check(stored, context.getClient());
     if (checked.problem().isPresent()) {
-      status.condition(READY, false, Conditions.STORE_ROLLED_BACK, "store Secret "
-          + owned.storeName() + " is refused: " + checked.problem().get() + ". Nothing was"
-          + " served from it or changed; see docs/crypto.md (store rollback)");
+      status.condition(READY, false, checked.reason(), "store Secret " + owned.storeName()
+          + " is refused: " + checked.problem().get() + ". Nothing was served from it or"
+          + " changed; see docs/crypto.md (store rollback)");
       return finish(credential, context, status, requeue);
     }
     stored = checked.store();

@@ -1,6 +1,8 @@
 package dev.reloadly.operator.reconciler;
 
+import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.crypto.KekRing;
 import dev.reloadly.operator.crypto.StoreMac;
 import dev.reloadly.operator.lifecycle.VersionLedger;
 import dev.reloadly.operator.store.StoredVersions;
@@ -9,6 +11,8 @@ import dev.reloadly.operator.target.OwnedSecretWriter;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Owns the store's authenticity: refuses a store whose ledger MAC fails or whose generation is
@@ -19,11 +23,14 @@ import java.util.Optional;
 final class StoreIntegrity {
   private final ReloadlyCredential credential;
   private final StoreMac mac;
+  private final KekRing keks;
   private final StoredVersions.Binding binding;
 
-  StoreIntegrity(ReloadlyCredential credential, StoreMac mac) {
+  /** @param keks the KEKs the operator holds, to tell lost keys from a changed store */
+  StoreIntegrity(ReloadlyCredential credential, StoreMac mac, KekRing keks) {
     this.credential = credential;
     this.mac = mac;
+    this.keks = keks;
     this.binding = new StoredVersions.Binding(credential.getMetadata().getNamespace(),
         credential.getMetadata().getName(), credential.getMetadata().getUid());
   }
@@ -34,21 +41,25 @@ final class StoreIntegrity {
    * before it is called rolled back; the fresh copy is then the one to use.
    */
   Checked check(StoredVersions cached, KubernetesClient client) {
-    Optional<String> problem = judge(cached, present(cached));
-    if (problem.isEmpty()) {
-      return new Checked(cached, problem);
+    Checked first = judge(cached, present(cached));
+    if (first.problem().isEmpty()) {
+      return first;
     }
     Secret fresh = client.secrets().inNamespace(binding.namespace())
         .withName(StoredVersions.secretName(binding.name())).get();
     if (fresh == null || !OwnedSecretWriter.isOwnedBy(fresh, credential)) {
-      return new Checked(StoredVersions.empty(), Optional.empty());
+      return new Checked(StoredVersions.empty(), Optional.empty(), null);
     }
     StoredVersions read = StoredVersions.parse(fresh.getData());
-    return new Checked(read, judge(read, present(read)));
+    return judge(read, present(read));
   }
 
-  /** @param problem why the store is refused; empty when {@code store} may be used */
-  record Checked(StoredVersions store, Optional<String> problem) {}
+  /**
+   * @param problem why the store is refused; empty when {@code store} may be used
+   * @param reason the {@code Ready} reason for the problem: {@code StoreRolledBack}, or
+   *     {@code StoreDamaged} when the operator no longer holds the keys the store was made with
+   */
+  record Checked(StoredVersions store, Optional<String> problem, String reason) {}
 
   /** What to write: unchanged content keeps its generation; changed content gets the next one. */
   StoredVersions forWrite(StoredVersions next, StoredVersions loaded) {
@@ -63,7 +74,26 @@ final class StoreIntegrity {
     return next.signed(mac, binding, Math.max(loaded.generation(), recorded()) + 1);
   }
 
-  private Optional<String> judge(StoredVersions stored, boolean present) {
+  private Checked judge(StoredVersions stored, boolean present) {
+    Optional<String> rolledBack = rolledBack(stored, present);
+    if (rolledBack.isEmpty()) {
+      return new Checked(stored, rolledBack, null);
+    }
+    Set<String> lost = new TreeSet<>();
+    stored.kekIds().stream().filter(id -> keks.find(id).isEmpty()).forEach(lost::add);
+    if (!lost.isEmpty()) {
+      // Not an edit: the operator's keys were replaced (lost, or restored from another backup),
+      // and the ledger MAC is keyed from them too.
+      return new Checked(stored, Optional.of("its values are wrapped under KEKs " + lost
+          + " that the operator does not hold, and its ledger MAC does not verify under the"
+          + " current keys: the operator's keys were lost or replaced. Restore them from backup,"
+          + " or seal the source again and delete the store (docs/crypto.md)"),
+          Conditions.STORE_DAMAGED);
+    }
+    return new Checked(stored, rolledBack, Conditions.STORE_ROLLED_BACK);
+  }
+
+  private Optional<String> rolledBack(StoredVersions stored, boolean present) {
     if (!present) {
       // Deleted: the next write starts over from the source; the deny-list still holds.
       return Optional.empty();

@@ -129,7 +129,7 @@ class RbacManifestTest {
         base.metricsPort(), base.maxConcurrentTokenRequests(), base.sealingKeyRenewal(),
         base.kekRotation(), new LeaderElection(true, LeaderElection.DEFAULT_LEASE_NAME,
             "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250),
-            false), base.kek());
+            false), base.kek(), base.incidentHistory());
     return policy;
   }
 
@@ -210,6 +210,11 @@ class RbacManifestTest {
         assertThat(kekIds("sealed")).containsExactly(active);
       }
     });
+
+    // A second report: the deny-list Secret, created by the first, is updated.
+    annotate("sealed", ApiLabels.COMPROMISED, "found in a build log");
+    awaitChecked(() -> assertThat(harness.condition("sealed", Conditions.CREDENTIAL_COMPROMISED))
+        .map(Condition::getStatus).contains("True"));
 
     // A restart repairs a ConfigMap of public keys someone changed.
     harness.stop();
