@@ -131,12 +131,16 @@ public final class OperatorRuntime implements AutoCloseable {
     limiter.bindTo(registry);
     ReloadlyTokenClient tokens = limiter.limit(tokenClient);
     CredentialMetrics credentialMetrics = new CredentialMetrics(registry);
+    if (config.rollouts().argoRollouts() && !client.supports("argoproj.io/v1alpha1", "Rollout")) {
+      throw new IllegalStateException("--argo-rollouts is true, but the API server serves no"
+          + " argoproj.io/v1alpha1 Rollout: install Argo Rollouts (its CRD), or set it to false");
+    }
     DenyListSecret denyList = DenyListSecret.start(client, config.namespace());
     ReloadlyCredentialReconciler reconciler = new ReloadlyCredentialReconciler(client,
         new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
             () -> keys.get().sealing())),
         new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
-        denyList, config.incidentHistory(), keys, new EventRecorder(client, clock),
+        denyList, config.incidentHistory(), config.rollouts(), keys, new EventRecorder(client, clock),
         credentialMetrics, clock);
     denyList.onChange(reconciler::denyListChanged);
     KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,

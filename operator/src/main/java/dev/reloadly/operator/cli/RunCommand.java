@@ -4,6 +4,7 @@ import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.KekSettings;
 import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.time.DurationParser;
@@ -100,6 +101,17 @@ public final class RunCommand implements Callable<Integer> {
           + OperatorConfig.DEFAULT_INCIDENT_HISTORY + ".")
   String incidentHistory;
 
+  @Option(names = "--max-concurrent-rollouts", defaultValue = "${env:MAX_CONCURRENT_ROLLOUTS}",
+      description = "How many workloads may be rolling at the same time over all credentials"
+          + " (env MAX_CONCURRENT_ROLLOUTS), 1 to 1000. Default: "
+          + RolloutSettings.DEFAULT_MAX_CONCURRENT + ". A compromise ignores it.")
+  String maxConcurrentRollouts;
+
+  @Option(names = "--argo-rollouts", defaultValue = "${env:ARGO_ROLLOUTS}",
+      description = "true or false: watch argoproj.io/v1alpha1 Rollouts as consumers; their CRD"
+          + " must be installed (env ARGO_ROLLOUTS). Default: false.")
+  String argoRollouts;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -159,23 +171,32 @@ public final class RunCommand implements Callable<Integer> {
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
           period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
           period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection(),
-          kekSettings(), incidents);
+          kekSettings(), incidents, rolloutSettings());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
+  private RolloutSettings rolloutSettings() {
+    int cap = blank(maxConcurrentRollouts) ? RolloutSettings.DEFAULT_MAX_CONCURRENT
+        : parseInt("--max-concurrent-rollouts", maxConcurrentRollouts);
+    return new RolloutSettings(cap, bool("--argo-rollouts", argoRollouts, false));
+  }
+
+  private static boolean bool(String flag, String text, boolean fallback) {
+    if (blank(text)) {
+      return fallback;
+    }
+    String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(flag + ": '" + text.trim() + "' is neither true nor false");
+    }
+    return value.equals("true");
+  }
+
   /** On unless turned off: two replicas of a rollout must never both work. */
   private LeaderElection leaderElection() {
-    boolean enabled = true;
-    if (!blank(leaderElection)) {
-      String value = leaderElection.trim().toLowerCase(java.util.Locale.ROOT);
-      if (!value.equals("true") && !value.equals("false")) {
-        throw new IllegalArgumentException("--leader-election: '" + leaderElection.trim()
-            + "' is neither true nor false");
-      }
-      enabled = value.equals("true");
-    }
+    boolean enabled = bool("--leader-election", leaderElection, true);
     String name = blank(leaseName) ? LeaderElection.DEFAULT_LEASE_NAME : leaseName.trim();
     LeaderElection on = LeaderElection.on(name, LeaderElection.defaultIdentity());
     return enabled ? on : LeaderElection.off();

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param leaderElection whether and how replicas elect the one that works
  * @param kek where the key-encryption keys are protected: local, or a KMS v2 plugin
  * @param incidentHistory how many compromise incidents each credential keeps
+ * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
  */
 public record OperatorConfig(
     String namespace,
@@ -29,7 +30,8 @@ public record OperatorConfig(
     Duration kekRotation,
     LeaderElection leaderElection,
     KekSettings kek,
-    int incidentHistory) {
+    int incidentHistory,
+    RolloutSettings rollouts) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
@@ -56,6 +58,9 @@ public record OperatorConfig(
           + MAX_INCIDENT_HISTORY + ", got " + incidentHistory);
     }
     AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
+    if (rollouts == null) {
+      throw new IllegalArgumentException("rollout settings must not be null");
+    }
     if (leaderElection == null) {
       throw new IllegalArgumentException("leader election settings must not be null");
     }
@@ -67,7 +72,7 @@ public record OperatorConfig(
       Duration kekRotation) {
     this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
         sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local(),
-        DEFAULT_INCIDENT_HISTORY);
+        DEFAULT_INCIDENT_HISTORY, RolloutSettings.defaults());
   }
 
   /**
@@ -82,29 +87,36 @@ public record OperatorConfig(
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory);
+        incidentHistory, rollouts);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory);
+        incidentHistory, rollouts);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection election) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek,
-        incidentHistory);
+        incidentHistory, rollouts);
   }
 
   public OperatorConfig withKek(KekSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings,
-        incidentHistory);
+        incidentHistory, rollouts);
   }
 
   public OperatorConfig withIncidentHistory(int keep) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
-        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek, keep);
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek, keep,
+        rollouts);
+  }
+
+  public OperatorConfig withRollouts(RolloutSettings settings) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
+        incidentHistory, settings);
   }
 }

@@ -8,10 +8,12 @@ import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.source.CredentialMaterial;
 import dev.reloadly.operator.store.StoredVersions;
 import dev.reloadly.operator.token.TokenResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -51,7 +53,29 @@ public final class CredentialLifecycle {
    * @param compromisedReason value of the compromised annotation, or null
    */
   public record Input(String subject, StoredVersions stored, Optional<Offer> offer, String compromisedReason,
-      String audience, CredentialPolicy policy, StoredVersions.Crypto crypto, Instant now) {}
+      String audience, CredentialPolicy policy, StoredVersions.Crypto crypto, Instant now,
+      RetireGate retire) {
+
+    /** Without consumers to wait for: the previous version retires after its grace period. */
+    public Input(String subject, StoredVersions stored, Optional<Offer> offer,
+        String compromisedReason, String audience, CredentialPolicy policy,
+        StoredVersions.Crypto crypto, Instant now) {
+      this(subject, stored, offer, compromisedReason, audience, policy, crypto, now,
+          RetireGate.AFTER_GRACE);
+    }
+  }
+
+  /**
+   * When the previous version may retire.
+   *
+   * @param rolledOnto for a current version's fingerprint, when every consumer was healthy on
+   *     it; empty while they are still rolling (the previous version is then kept)
+   * @param forced a person asked to retire it now (annotation retire-previous), rollout or not
+   */
+  public record RetireGate(Function<String, Optional<Instant>> rolledOnto, boolean forced) {
+    public static final RetireGate AFTER_GRACE =
+        new RetireGate(fingerprint -> Optional.of(Instant.EPOCH), false);
+  }
 
   /**
    * @param token a token issued while testing the newly promoted version; the caller serves it
@@ -136,7 +160,12 @@ public final class CredentialLifecycle {
       }
     }
 
-    ledger = ledger.retireExpired(in.now(), in.policy().gracePeriod());
+    if (in.retire().forced()) {
+      ledger = ledger.retireExpired(in.now(), Duration.ZERO);
+    } else {
+      ledger = ledger.retireExpired(in.now(), in.policy().gracePeriod(), ledger.current()
+          .flatMap(c -> in.retire().rolledOnto().apply(c.fingerprint())));
+    }
     if (ledger.current().isPresent() && conditions.stream()
         .noneMatch(c -> c.type().equals(CREDENTIAL_VALID))) {
       CredentialVersion current = ledger.current().get();

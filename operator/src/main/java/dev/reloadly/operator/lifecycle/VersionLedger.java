@@ -194,18 +194,40 @@ public record VersionLedger(List<CredentialVersion> versions, List<Incident> inc
 
   /** Previous versions whose grace period has ended become retired. */
   public VersionLedger retireExpired(Instant now, Duration gracePeriod) {
+    return retireExpired(now, gracePeriod, Optional.of(Instant.EPOCH));
+  }
+
+  /**
+   * Previous versions whose grace period has ended become retired. The grace period counts from
+   * the later of the version's supersession and {@code rolledAt}, the moment every consumer was
+   * healthy on the current version; while {@code rolledAt} is empty nothing is retired.
+   */
+  public VersionLedger retireExpired(Instant now, Duration gracePeriod,
+      Optional<Instant> rolledAt) {
+    if (rolledAt.isEmpty()) {
+      return this;
+    }
     return new VersionLedger(versions.stream()
         .map(v -> v.state() == VersionState.PREVIOUS
-            && !now.isBefore(v.supersededAt().plus(gracePeriod))
+            && !now.isBefore(later(v.supersededAt(), rolledAt.get()).plus(gracePeriod))
             ? v.withState(VersionState.RETIRED) : v)
         .toList(), incidents, lastReport);
   }
 
   /** When the previous version's grace period ends, if there is one. */
   public Optional<Instant> nextRetirement(Duration gracePeriod) {
-    return inState(VersionState.PREVIOUS)
-        .map(v -> v.supersededAt().plus(gracePeriod))
-        .min(Comparator.naturalOrder());
+    return nextRetirement(gracePeriod, Optional.of(Instant.EPOCH));
+  }
+
+  /** When the previous version's grace period ends; empty while consumers are rolling. */
+  public Optional<Instant> nextRetirement(Duration gracePeriod, Optional<Instant> rolledAt) {
+    return rolledAt.flatMap(rolled -> inState(VersionState.PREVIOUS)
+        .map(v -> later(v.supersededAt(), rolled).plus(gracePeriod))
+        .min(Comparator.naturalOrder()));
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   public boolean isCompromised(String fingerprint) {

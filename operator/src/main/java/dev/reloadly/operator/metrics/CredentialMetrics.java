@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Per-credential gauges an alert can fire on: ready, rotation due and overdue, sealed with an old
- * sealing key. Values are 0 or 1; tags are namespace and credential name, never a secret.
+ * sealing key, a stalled rollout of its consumers. Values are 0 or 1; tags are namespace and credential name, never a secret.
  */
 public final class CredentialMetrics {
   public static final String READY = "reloadly.credential.ready";
   public static final String ROTATION_DUE = "reloadly.credential.rotation.due";
   public static final String ROTATION_OVERDUE = "reloadly.credential.rotation.overdue";
   public static final String OLD_SEALING_KEY = "reloadly.credential.sealing.key.old";
+  /** 1 while a consumer workload failed to roll out onto the credential's served version. */
+  public static final String ROLLOUT_STALLED = "reloadly.credential.rollout.stalled";
   /** Completed reconciles, as {@code reloadly_reconciles_total}: proof that an idle pass ran. */
   public static final String RECONCILES = "reloadly.reconciles";
 
@@ -39,18 +41,20 @@ public final class CredentialMetrics {
 
   /** What one reconcile observed about a credential. */
   public record Observation(boolean ready, boolean rotationDue, boolean rotationOverdue,
-      boolean oldSealingKey) {}
+      boolean oldSealingKey, boolean rolloutStalled) {}
 
   public void observe(String namespace, String name, Observation o) {
     set(READY, namespace, name, o.ready());
     set(ROTATION_DUE, namespace, name, o.rotationDue());
     set(ROTATION_OVERDUE, namespace, name, o.rotationOverdue());
     set(OLD_SEALING_KEY, namespace, name, o.oldSealingKey());
+    set(ROLLOUT_STALLED, namespace, name, o.rolloutStalled());
   }
 
   /** Removes every gauge of a deleted credential, so it stops being reported (and alerted on). */
   public void forget(String namespace, String name) {
-    for (String metric : List.of(READY, ROTATION_DUE, ROTATION_OVERDUE, OLD_SEALING_KEY)) {
+    for (String metric : List.of(READY, ROTATION_DUE, ROTATION_OVERDUE, OLD_SEALING_KEY,
+        ROLLOUT_STALLED)) {
       AtomicInteger holder = gauges.remove(metric + "|" + namespace + "|" + name);
       if (holder != null) {
         registry.find(metric).tags("namespace", namespace, "credential", name).meters()

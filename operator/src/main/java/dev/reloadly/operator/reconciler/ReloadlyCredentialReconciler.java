@@ -6,6 +6,23 @@ import static dev.reloadly.operator.api.v1alpha1.Conditions.SOURCE_READY;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
+import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
+import dev.reloadly.operator.config.RolloutSettings;
+import dev.reloadly.operator.lifecycle.CredentialVersion;
+import dev.reloadly.operator.lifecycle.VersionLedger;
+import dev.reloadly.operator.rollout.ClusterWorkloadActions;
+import dev.reloadly.operator.rollout.Consumer;
+import dev.reloadly.operator.rollout.ConsumerDiscovery;
+import dev.reloadly.operator.rollout.ConsumerPolicy;
+import dev.reloadly.operator.rollout.ConsumerRollout;
+import dev.reloadly.operator.rollout.Revisions;
+import dev.reloadly.operator.rollout.RolloutSlots;
+import dev.reloadly.operator.rollout.Workload;
+import dev.reloadly.operator.rollout.WorkloadInformers;
+import dev.reloadly.operator.target.TargetSecret;
+import dev.reloadly.operator.token.ServedToken;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import dev.reloadly.operator.api.v1alpha1.SealingKeyStatus;
 import dev.reloadly.operator.compromise.DenyListSecret;
 import dev.reloadly.operator.crypto.StoreMac;
@@ -43,7 +60,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -62,6 +81,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   static final String SOURCE_SECRETS = "source-secrets";
   static final String SOURCE_METADATA = "source-secret-metadata";
   static final String SOURCE_INDEX = "by-source-secret";
+  static final String NAMESPACE_INDEX = "by-namespace";
   /** After a status conflict the reconcile starts again from a fresh copy this soon. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
 
@@ -76,23 +96,31 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final SignalAnnotations signals;
   private final CredentialMetrics metrics;
   private final DenyListSecret denyList;
+  private final ConsumerRollout rollout;
+  private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
       new SimpleInboundEventSource<>("key-changes");
   private IndexerResourceCache<ReloadlyCredential> credentials;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
+  private WorkloadInformers<ReloadlyCredential> workloads;
 
   /**
    * @param client the operator's client, for the status and signal writes
    * @param tokens the one way to ask Reloadly for a token, shared by validation and minting
    * @param denyList the operator-wide list of compromised fingerprints
    * @param incidentHistory how many compromise incidents each credential keeps
+   * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
    */
   public ReloadlyCredentialReconciler(KubernetesClient client, CredentialSourceReader sources,
       TokenRequester tokens, DenyListSecret denyList, int incidentHistory,
-      Supplier<OperatorKeys> keys, EventRecorder events, CredentialMetrics metrics, Clock clock) {
+      RolloutSettings rollouts, Supplier<OperatorKeys> keys, EventRecorder events,
+      CredentialMetrics metrics, Clock clock) {
     this.sources = sources;
+    this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client),
+        new RolloutSlots(rollouts.maxConcurrent()));
+    this.argoRollouts = rollouts.argoRollouts();
     this.denyList = denyList;
     this.lifecycle = new CredentialLifecycle(tokens, denyList::contains, incidentHistory);
     this.serving = new TargetServing(new TokenServing(tokens));
@@ -131,8 +159,15 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         context);
     SecretMetadataEventSource<ReloadlyCredential> sourceMetadata = SecretMetadataEventSource
         .create(SOURCE_METADATA, ReloadlyCredential.class, referencing(context), context);
+    context.getPrimaryCache().addIndexer(NAMESPACE_INDEX,
+        credential -> List.of(credential.getMetadata().getNamespace()));
+    workloads = WorkloadInformers.create(ReloadlyCredential.class, argoRollouts,
+        consumedBy(context), context);
     credentials = context.getPrimaryCache();
-    return List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges);
+    List<EventSource<?, ReloadlyCredential>> all = new ArrayList<>(
+        List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges));
+    all.addAll(workloads.sources());
+    return all;
   }
 
   /** Maps a Secret to the credentials whose spec.source.secretRef names it. */
@@ -144,6 +179,42 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         .stream()
         .map(ResourceID::fromResource)
         .collect(Collectors.<ResourceID>toSet());
+  }
+
+  /**
+   * Maps a workload to the credentials of its namespace it matters to: those that declare it,
+   * whose target Secret it reads, or that list it already (so a removal is noticed too).
+   */
+  private static SecondaryToPrimaryMapper<GenericKubernetesResource> consumedBy(
+      EventSourceContext<ReloadlyCredential> context) {
+    return resource -> {
+      Optional<Workload> workload = Workload.from(resource);
+      if (workload.isEmpty()) {
+        return Set.of();
+      }
+      Workload w = workload.get();
+      return context.getPrimaryCache().byIndex(NAMESPACE_INDEX, w.namespace()).stream()
+          .filter(c -> c.getSpec() != null && concerns(c, w))
+          .map(ResourceID::fromResource)
+          .collect(Collectors.<ResourceID>toSet());
+    };
+  }
+
+  private static boolean concerns(ReloadlyCredential credential, Workload w) {
+    ReloadlyCredentialStatus status = credential.getStatus();
+    if (status != null && status.getConsumers().stream()
+        .anyMatch(c -> w.kind().name().equals(c.getKind()) && w.name().equals(c.getName()))) {
+      return true;
+    }
+    if (w.reads(TargetSecret.name(credential), TargetSecret.keys(credential).accessToken())
+        .any()) {
+      return true;
+    }
+    try {
+      return ConsumerPolicy.of(credential.getSpec().getConsumers()).declares(w);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**
@@ -226,10 +297,14 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       StoredVersions.Crypto crypto = owned.crypto(keys.keks());
       String audience =
           credential.getSpec().getProduct().baseUrl(credential.getSpec().getEnvironment());
+      RolloutStatus rolled = credential.getStatus() == null ? null
+          : credential.getStatus().getRollout();
+      boolean retireNow = "now".equals(annotation(credential, ApiLabels.RETIRE_PREVIOUS));
       CredentialLifecycle.Outcome outcome = lifecycle.advance(new CredentialLifecycle.Input(
           key(credential.getMetadata().getNamespace(), credential.getMetadata().getName()),
           stored, offer, annotation(credential, ApiLabels.COMPROMISED), audience, policy, crypto,
-          now));
+          now, new CredentialLifecycle.RetireGate(
+              fingerprint -> ConsumerRollout.settledOn(rolled, fingerprint), retireNow)));
       outcome.conditions().forEach(status::apply);
       outcome.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
       outcome.retryAt().ifPresent(requeue::at);
@@ -261,11 +336,50 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       if (toWrite.signed()) {
         status.status().setStoreGeneration(toWrite.generation());
       }
-      StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue);
+      if (retireNow) {
+        signals.clear(credential, ApiLabels.RETIRE_PREVIOUS)
+            .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
+      }
+      Optional<Instant> rolledAt = rollConsumers(credential, outcome.stored().ledger(), owned,
+          status, requeue, now);
+      StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
+          rolledAt);
     } finally {
       offered.ifPresent(CredentialMaterial::close);
     }
     return finish(credential, context, status, requeue);
+  }
+
+  /**
+   * Rolls the consumers onto what the target serves now; returns when they were all healthy on
+   * the current version (the previous version's grace period counts from then).
+   */
+  private Optional<Instant> rollConsumers(ReloadlyCredential credential, VersionLedger ledger,
+      OwnedSecrets owned, StatusDraft status, Requeue requeue, Instant now) {
+    String namespace = credential.getMetadata().getNamespace();
+    ConsumerPolicy policy = ConsumerPolicy.of(credential.getSpec().getConsumers());
+    List<Consumer> consumers = ConsumerDiscovery.find(policy, workloads.in(namespace),
+        owned.targetName(), TargetSecret.keys(credential).accessToken());
+    String revision = ledger.current().map(CredentialVersion::fingerprint).orElseGet(() ->
+        ledger.incidents().isEmpty() ? null
+            : Revisions.withdrawn(ledger.incidents().get(ledger.incidents().size() - 1)
+                .fingerprint()));
+    Instant tokenIssuedAt = owned.target()
+        .flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
+        .map(ServedToken::issuedAt).orElse(null);
+    ReloadlyCredentialStatus previous = credential.getStatus();
+    ConsumerRollout.Result result = rollout.roll(new ConsumerRollout.Input(
+        key(namespace, credential.getMetadata().getName()), policy, consumers,
+        new ConsumerRollout.Served(revision, tokenIssuedAt, ledger::isCompromised),
+        previous == null ? List.of() : previous.getConsumers(),
+        previous == null ? null : previous.getRollout(), now));
+    status.status().setConsumers(result.consumers());
+    status.status().setRollout(result.rollout());
+    status.apply(result.condition());
+    result.nextDue().ifPresent(requeue::at);
+    result.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
+    return ledger.current()
+        .flatMap(c -> ConsumerRollout.settledOn(result.rollout(), c.fingerprint()));
   }
 
   @Override
@@ -300,7 +414,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             Conditions.isTrue(conditions, Conditions.ROTATION_DUE),
             Conditions.isTrue(conditions, Conditions.ROTATION_OVERDUE),
             status.status().getSealingKey() != null
-                && Boolean.FALSE.equals(status.status().getSealingKey().getNewest())));
+                && Boolean.FALSE.equals(status.status().getSealingKey().getNewest()),
+            Conditions.find(conditions, Conditions.ROLLOUT_COMPLETE)
+                .map(c -> Conditions.ROLLOUT_STALLED.equals(c.getReason())).orElse(false)));
     metrics.reconciled();
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);

@@ -5,6 +5,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialSpec;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.TargetSpec;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.rollout.ConsumerPolicy;
 import java.util.Optional;
 
 /**
@@ -44,6 +45,11 @@ public final class SpecCheck {
     CredentialPolicy policy;
     try {
       policy = CredentialPolicy.of(spec);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
+    try {
+      ConsumerPolicy.of(spec.getConsumers());
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Lets through an update of a credential when its spec changed (generation) or when a person
- * signalled something through an annotation (compromised, refresh-token). Status-only updates,
+ * signalled something through an annotation (compromised, refresh-token, retire-previous). Status-only updates,
  * including the operator's own, are filtered out so they cause no reconcile.
  */
 final class SpecOrSignalChanged implements OnUpdateFilter<ReloadlyCredential> {
@@ -17,6 +17,8 @@ final class SpecOrSignalChanged implements OnUpdateFilter<ReloadlyCredential> {
     return !Objects.equals(next.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
         || !Objects.equals(signal(next, ApiLabels.COMPROMISED), signal(previous, ApiLabels.COMPROMISED))
         || !Objects.equals(signal(next, ApiLabels.REFRESH_TOKEN), signal(previous, ApiLabels.REFRESH_TOKEN))
+        || !Objects.equals(signal(next, ApiLabels.RETIRE_PREVIOUS),
+            signal(previous, ApiLabels.RETIRE_PREVIOUS))
         || next.isMarkedForDeletion() != previous.isMarkedForDeletion();
   }
 

@@ -19,7 +19,8 @@ final class StatusViews {
   private StatusViews() {}
 
   static void versions(ReloadlyCredentialStatus status, VersionLedger ledger,
-      CredentialPolicy policy, StatusDraft draft, Instant now, Requeue requeue) {
+      CredentialPolicy policy, StatusDraft draft, Instant now, Requeue requeue,
+      Optional<Instant> rolledAt) {
     status.setVersions(ledger.versions().stream().map(v -> new CredentialVersionStatus(
         v.fingerprint(), v.state().wireName(), text(v.createdAt()), text(v.validatedAt()),
         text(v.supersededAt()))).toList());
@@ -29,7 +30,7 @@ final class StatusViews {
       s.setResolvedAt(text(i.resolvedAt()));
       return s;
     }).toList());
-    ledger.nextRetirement(policy.gracePeriod()).ifPresent(requeue::at);
+    ledger.nextRetirement(policy.gracePeriod(), rolledAt).ifPresent(requeue::at);
 
     Optional<CredentialVersion> current = ledger.current();
     if (current.isEmpty()) {

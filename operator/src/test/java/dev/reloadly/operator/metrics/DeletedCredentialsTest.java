@@ -16,7 +16,7 @@ class DeletedCredentialsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     CredentialMetrics metrics = new CredentialMetrics(registry);
     DeletedCredentials observer = new DeletedCredentials(metrics);
-    CredentialMetrics.Observation ready = new CredentialMetrics.Observation(true, false, false, false);
+    CredentialMetrics.Observation ready = new CredentialMetrics.Observation(true, false, false, false, false);
     metrics.observe("payments", "shop", ready);
     metrics.observe("payments", "other", ready);
 

@@ -38,6 +38,14 @@ import java.util.Set;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.reloadly.operator.api.v1alpha1.Consumers;
+import dev.reloadly.operator.api.v1alpha1.RolloutStrategy;
+import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
+import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
+import dev.reloadly.operator.config.RolloutSettings;
+import dev.reloadly.operator.testing.ArgoRolloutsDiscovery;
+import dev.reloadly.operator.testing.Workloads;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 
 /**
  * The RBAC of deploy/ is exact. The operator's main scenarios run against an API server that
@@ -119,7 +127,8 @@ class RbacManifestTest {
     RbacPolicy policy = RbacPolicy.load(DEPLOY.resolve(manifest),
         OperatorHarness.OPERATOR_NAMESPACE, ACCOUNT);
     harness = new OperatorHarness(Clock.systemUTC(), EmbeddedApiServer.start(crud ->
-        authorizer = new AuthorizingDispatcher(crud, policy, EmbeddedApiServer.OPERATOR_TOKEN,
+        authorizer = new AuthorizingDispatcher(ArgoRolloutsDiscovery.wrap(crud), policy,
+            EmbeddedApiServer.OPERATOR_TOKEN,
             USER)));
     this.knownGaps = knownGaps;
     harness.simulator().allowCredential(ID, "secret-1");
@@ -129,7 +138,7 @@ class RbacManifestTest {
         base.metricsPort(), base.maxConcurrentTokenRequests(), base.sealingKeyRenewal(),
         base.kekRotation(), new LeaderElection(true, LeaderElection.DEFAULT_LEASE_NAME,
             "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250),
-            false), base.kek(), base.incidentHistory());
+            false), base.kek(), base.incidentHistory(), new RolloutSettings(10, true));
     return policy;
   }
 
@@ -150,7 +159,24 @@ class RbacManifestTest {
 
     // A secretRef credential, its source Secret unlabelled as users create it, served a token.
     harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
-    harness.client().resource(secretRefCredential("shop", "src", TargetMode.TOKEN)).create();
+    // Its consumers, one of each kind, restarted when a new version is served.
+    Consumers consumers = new Consumers();
+    consumers.setDelay("0s");
+    consumers.setMaxConcurrent(4);
+    List<WorkloadRef> refs = new java.util.ArrayList<>();
+    for (WorkloadKind kind : WorkloadKind.values()) {
+      String name = "api-" + kind.name().toLowerCase(java.util.Locale.ROOT);
+      Workloads.create(harness.client(), Workloads.workload(kind, CredentialFixtures.NAMESPACE,
+          name, "shop-reloadly", Workloads.Reading.VOLUME));
+      WorkloadRef ref = new WorkloadRef();
+      ref.setKind(kind);
+      ref.setName(name);
+      refs.add(ref);
+    }
+    consumers.setWorkloads(refs);
+    ReloadlyCredential shop = secretRefCredential("shop", "src", TargetMode.TOKEN);
+    shop.getSpec().setConsumers(consumers);
+    harness.client().resource(shop).create();
     awaitChecked(() -> {
       assertThat(harness.condition("shop", Conditions.READY)).map(Condition::getStatus)
           .contains("True");
@@ -159,10 +185,27 @@ class RbacManifestTest {
     String first = servedVersion("shop-reloadly");
 
     // A sealed credential, sealed with the published key.
-    harness.client().resource(sealedCredential("sealed",
+    // Its consumer is rolled by eviction: a Deployment with one Ready pod.
+    Workloads.create(harness.client(), Workloads.workload(WorkloadKind.Deployment,
+        CredentialFixtures.NAMESPACE, "evicted", "sealed-reloadly", Workloads.Reading.VOLUME));
+    harness.client().pods().inNamespace(CredentialFixtures.NAMESPACE).resource(new PodBuilder()
+        .withNewMetadata().withName("evicted-1").addToLabels("app", "evicted").endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("example.com/app:1")
+        .endContainer().endSpec()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .endStatus().build()).create();
+    ReloadlyCredential sealed = sealedCredential("sealed",
         seal(harness.client(), "sealed", SealingScope.CLIENT_ID, "sealed-id"),
         seal(harness.client(), "sealed", SealingScope.CLIENT_SECRET, "sealed-secret"),
-        TargetMode.CREDENTIALS)).create();
+        TargetMode.CREDENTIALS);
+    Consumers evict = new Consumers();
+    evict.setStrategy(RolloutStrategy.EVICT);
+    WorkloadRef evicted = new WorkloadRef();
+    evicted.setKind(WorkloadKind.Deployment);
+    evicted.setName("evicted");
+    evict.setWorkloads(List.of(evicted));
+    sealed.getSpec().setConsumers(evict);
+    harness.client().resource(sealed).create();
     awaitChecked(() -> assertThat(harness.secret("sealed-reloadly")).isNotNull());
 
     // A rotation: the source changes, the new version is validated and served.
@@ -171,6 +214,13 @@ class RbacManifestTest {
         .withData(Map.of("client_id", b64(ID), "client_secret", b64("secret-2"))).build())
         .update();
     awaitChecked(() -> assertThat(servedVersion("shop-reloadly")).isNotNull().isNotEqualTo(first));
+    String second = servedVersion("shop-reloadly");
+    awaitChecked(() -> {
+      for (WorkloadKind kind : WorkloadKind.values()) {
+        assertThat(Workloads.restartedFor(harness.client(), kind, CredentialFixtures.NAMESPACE,
+            "api-" + kind.name().toLowerCase(java.util.Locale.ROOT))).isEqualTo(second);
+      }
+    });
 
     // The refresh-token annotation: a new token, and the annotation removed by the operator.
     String token = harness.secret("shop-reloadly").getData().get("access_token");
@@ -215,6 +265,9 @@ class RbacManifestTest {
     annotate("sealed", ApiLabels.COMPROMISED, "found in a build log");
     awaitChecked(() -> assertThat(harness.condition("sealed", Conditions.CREDENTIAL_COMPROMISED))
         .map(Condition::getStatus).contains("True"));
+    // The compromise rolls its consumer at once: its pod is evicted.
+    awaitChecked(() -> assertThat(harness.server().writesTo("/pods/evicted-1/eviction"))
+        .isPositive());
 
     // A restart repairs a ConfigMap of public keys someone changed.
     harness.stop();

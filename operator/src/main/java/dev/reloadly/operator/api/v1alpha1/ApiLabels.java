@@ -33,4 +33,8 @@ public final class ApiLabels {
   public static final String REFRESH_TOKEN = "security.reloadly.dev/refresh-token";
 
   private ApiLabels() {}
+  /** Pod-template annotation: the revision a workload was last restarted for (restart strategy). */
+  public static final String RESTARTED_FOR = "security.reloadly.dev/restarted-for";
+  /** Annotation on a credential: "now" retires the previous version although a rollout stalled. */
+  public static final String RETIRE_PREVIOUS = "security.reloadly.dev/retire-previous";
 }

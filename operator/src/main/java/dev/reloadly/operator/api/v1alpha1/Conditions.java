@@ -16,6 +16,7 @@ public final class Conditions {
   public static final String ROTATION_DUE = "RotationDue";
   public static final String ROTATION_OVERDUE = "RotationOverdue";
   public static final String CREDENTIAL_COMPROMISED = "CredentialCompromised";
+  public static final String ROLLOUT_COMPLETE = "RolloutComplete";
 
   // Reasons
   public static final String RECONCILED = "Reconciled";
@@ -45,6 +46,13 @@ public final class Conditions {
   /** A new version waits: the KEK provider (a KMS v2 plugin) cannot protect new data now. */
   public static final String KEY_PROVIDER_UNAVAILABLE = "KeyProviderUnavailable";
   public static final String STORE_ROLLED_BACK = "StoreRolledBack";
+  public static final String ROLLED_OUT = "RolledOut";
+  public static final String ROLLOUT_PENDING = "RolloutPending";
+  public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
+  public static final String ROLLOUT_STALLED = "RolloutStalled";
+  public static final String NO_CONSUMERS = "NoConsumers";
+  /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */
+  public static final String UNDECLARED_CONSUMER = "UndeclaredConsumer";
   public static final String TOKEN_VALID = "TokenValid";
   public static final String TOKEN_WITHDRAWN = "TokenWithdrawn";
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
@@ -27,9 +28,35 @@ public class Consumers {
   @Default("1")
   @Min(1)
   @Max(100)
-  @JsonPropertyDescription("How many workloads are rolled at the same time.")
+  @JsonPropertyDescription("How many workloads are rolled at the same time (ignored after a compromise).")
   private Integer maxConcurrent;
 
+  @Default("false")
+  @JsonPropertyDescription("Also restart workloads found reading the target Secret that the spec"
+      + " does not name. Off by default: they are listed in status.consumers and announced by a"
+      + " Warning Event, not restarted.")
+  private Boolean includeDiscovered;
+
+  @Default("10s")
+  @Pattern(DurationFormat.PATTERN)
+  @Size(max = DurationFormat.MAX_LENGTH)
+  @JsonPropertyDescription("Restarts begin this long after a change is seen, so changes within it"
+      + " coalesce into one restart per workload. Not applied after a compromise.")
+  private String delay;
+
+  @Default("10m")
+  @Pattern(DurationFormat.PATTERN)
+  @Size(max = DurationFormat.MAX_LENGTH)
+  @JsonPropertyDescription("A workload not healthy this long after its restart began stalls the"
+      + " rollout (RolloutComplete=False, reason RolloutStalled); the previous version is kept.")
+  private String timeout;
+
+  public Boolean getIncludeDiscovered() { return includeDiscovered; }
+  public void setIncludeDiscovered(Boolean v) { this.includeDiscovered = v; }
+  public String getDelay() { return delay; }
+  public void setDelay(String v) { this.delay = v; }
+  public String getTimeout() { return timeout; }
+  public void setTimeout(String v) { this.timeout = v; }
   public List<WorkloadRef> getWorkloads() { return workloads; }
   public void setWorkloads(List<WorkloadRef> workloads) { this.workloads = workloads; }
   public LabelSelector getSelector() { return selector; }

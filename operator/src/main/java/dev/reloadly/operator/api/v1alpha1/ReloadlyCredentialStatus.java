@@ -17,7 +17,7 @@ public class ReloadlyCredentialStatus {
 
   @JsonPropertyDescription(
       "Ready, SourceReady, CredentialValid, TokenReady, RotationDue, RotationOverdue,"
-          + " CredentialCompromised. Each carries a reason and a message.")
+          + " CredentialCompromised, RolloutComplete. Each carries a reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Name of the Secret the operator writes for the workloads.")
@@ -48,6 +48,13 @@ public class ReloadlyCredentialStatus {
       + " a store older than this is refused (Ready=False, reason StoreRolledBack).")
   private Long storeGeneration;
 
+  @JsonPropertyDescription("Workloads that consume the target Secret: declared in"
+      + " spec.consumers, or found reading it in the credential's namespace.")
+  private List<ConsumerStatus> consumers = new ArrayList<>();
+
+  @JsonPropertyDescription("The last roll of the consumers onto a new version or token.")
+  private RolloutStatus rollout;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }
@@ -66,6 +73,10 @@ public class ReloadlyCredentialStatus {
   public void setIncidents(List<IncidentStatus> v) { this.incidents = v == null ? new ArrayList<>() : v; }
   public Long getStoreGeneration() { return storeGeneration; }
   public void setStoreGeneration(Long v) { this.storeGeneration = v; }
+  public List<ConsumerStatus> getConsumers() { return consumers; }
+  public void setConsumers(List<ConsumerStatus> v) { this.consumers = v == null ? new ArrayList<>() : v; }
+  public RolloutStatus getRollout() { return rollout; }
+  public void setRollout(RolloutStatus v) { this.rollout = v; }
 
   @Override
   public boolean equals(Object o) {
@@ -79,12 +90,14 @@ public class ReloadlyCredentialStatus {
         && Objects.equals(tokenExpiresAt, s.tokenExpiresAt)
         && Objects.equals(sealingKey, s.sealingKey)
         && Objects.equals(incidents, s.incidents)
-        && Objects.equals(storeGeneration, s.storeGeneration);
+        && Objects.equals(storeGeneration, s.storeGeneration)
+        && Objects.equals(consumers, s.consumers)
+        && Objects.equals(rollout, s.rollout);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
-        tokenExpiresAt, sealingKey, incidents, storeGeneration);
+        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout);
   }
 }
