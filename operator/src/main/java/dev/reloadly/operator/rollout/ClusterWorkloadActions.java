@@ -96,8 +96,10 @@ public final class ClusterWorkloadActions implements WorkloadActions {
     }
   }
 
+  /** When the pod started (status.startTime, set by the kubelet), else when it was created. */
   private static Instant created(Pod pod) {
-    String at = pod.getMetadata().getCreationTimestamp();
+    String at = pod.getStatus() != null && pod.getStatus().getStartTime() != null
+        ? pod.getStatus().getStartTime() : pod.getMetadata().getCreationTimestamp();
     return at == null ? Instant.EPOCH : Instant.parse(at);
   }
 
