@@ -113,6 +113,13 @@ class ConsumerRolloutTest {
           assertThat(w.getFinishedAt()).isNotNull();
         });
     assertThat(patchesOf(plural(kind) + "/api")).as("one restart patch, no more").isEqualTo(1);
+
+    // Settled: a reconcile (proven to run) writes nothing, status included.
+    harness.awaitSettled();
+    int writes = harness.server().writes().size();
+    long settled = harness.reconciles();
+    touchSource();
+    harness.assertReconciledWithoutWrites(settled, writes + 1);
   }
 
   @Test

@@ -48,8 +48,9 @@ public class ReloadlyCredentialSpec {
   private TargetSpec target;
 
   @JsonPropertyDescription(
-      "Workloads that use the target Secret and are rolled when the served credential changes."
-          + " Accepted and validated, not acted on yet: consumers are not rolled in this release.")
+      "Workloads that use the target Secret, restarted once when the served credential changes"
+          + " (see docs/rollouts.md). Workloads found reading the Secret are listed in"
+          + " status.consumers either way.")
   private Consumers consumers;
 
   @JsonPropertyDescription(
