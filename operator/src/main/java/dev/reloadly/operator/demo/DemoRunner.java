@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,8 @@ public final class DemoRunner {
       "sandbox-demo-client-id", "sandbox-demo-client-secret",
       "live-demo-client-id", "live-demo-client-secret");
   static final String ROTATED = "airtime-sandbox";
+  /** The sample's Deployment that reads the rotated credential's target Secret. */
+  static final String CONSUMER = "checkout";
 
   private final PrintStream out;
   private final Duration timeout;
@@ -139,6 +143,18 @@ public final class DemoRunner {
           && credential.getStatus().getVersions().stream().anyMatch(v -> now.equals(
               v.getFingerprint()) && VersionState.CURRENT.wireName().equals(v.getState()));
     });
+    String after = servedVersion(client, ROTATED);
+    // The consumer is restarted once for the new version, after consumers.delay; the demo then
+    // plays its controller, and the operator sees it healthy.
+    boolean restarted = await(() -> after != null && after.equals(restartedFor(client)));
+    if (restarted) {
+      rolledOut(client, client.apps().deployments().inNamespace(NAMESPACE).withName(CONSUMER)
+          .get());
+    }
+    boolean healthy = restarted && await(() -> get(client, ROTATED).getStatus().getConditions()
+        .stream().anyMatch(c -> Conditions.ROLLOUT_COMPLETE.equals(c.getType())
+            && Conditions.TRUE.equals(c.getStatus())
+            && Conditions.ROLLED_OUT.equals(c.getReason())));
     ReloadlyCredential credential = get(client, ROTATED);
     out.println();
     out.println("Rotation of " + ROTATED + ":");
@@ -150,6 +166,10 @@ public final class DemoRunner {
         + "  (a new token, minted with the new secret)");
     out.println("  token expires    " + DemoTable.time(tokenBefore.get(ApiLabels.TOKEN_EXPIRES_AT))
         + " -> " + DemoTable.time(tokenAfter.get(ApiLabels.TOKEN_EXPIRES_AT)));
+    out.println("  consumer         Deployment/" + CONSUMER + (restarted ? " restarted once for "
+        + DemoTable.shortVersion(restartedFor(client)) + " (pod-template annotation "
+        + ApiLabels.RESTARTED_FOR + ")" + (healthy ? ", then healthy" : ", NOT healthy in time")
+        : " NOT restarted in time"));
     credential.getStatus().getVersions().forEach(v -> out.println("  version " + DemoTable
         .shortVersion(v.getFingerprint()) + "  " + v.getState()));
     credential.getStatus().getConditions().forEach(c -> out.println("  " + c.getType() + "="
@@ -159,6 +179,13 @@ public final class DemoRunner {
       out.println("NOT ROTATED: the new version was not served in time");
       return 1;
     }
+    if (!healthy) {
+      out.println("NOT ROLLED OUT: Deployment/" + CONSUMER + " was not restarted and healthy in"
+          + " time");
+      return 1;
+    }
+    out.println("The previous version stays valid for the grace period (1h in the sample), counted"
+        + " from when the consumer was healthy on the new one; then it is retired.");
     out.println("All credentials converged and the rotation was served. Secrets and tokens"
         + " appear only in the target Secrets, never in this output.");
     return 0;
@@ -177,6 +204,25 @@ public final class DemoRunner {
       Thread.sleep(200);
     }
     return false;
+  }
+
+  /** The revision the operator last restarted the demo's consumer for. */
+  private static String restartedFor(KubernetesClient client) {
+    Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(CONSUMER).get();
+    return d == null || d.getSpec().getTemplate().getMetadata().getAnnotations() == null ? null
+        : d.getSpec().getTemplate().getMetadata().getAnnotations().get(ApiLabels.RESTARTED_FOR);
+  }
+
+  /** Plays the Deployment controller: the current generation observed, every replica ready. */
+  private static void rolledOut(KubernetesClient client, Deployment deployment) {
+    int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+    deployment.setStatus(new DeploymentStatusBuilder()
+        .withObservedGeneration(Optional.ofNullable(deployment.getMetadata().getGeneration())
+            .orElse(1L))
+        .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+        .withAvailableReplicas(replicas).build());
+    deployment.getMetadata().setResourceVersion(null);
+    client.resource(deployment).update();
   }
 
   private static ReloadlyCredential get(KubernetesClient client, String name) {
@@ -228,7 +274,12 @@ public final class DemoRunner {
         if (item instanceof Secret secret) {
           convertStringData(secret);
         }
-        created.add(client.resource(item).create());
+        HasMetadata stored = client.resource(item).create();
+        if (stored instanceof Deployment deployment) {
+          // The embedded server runs no controllers: the demo plays the Deployment controller.
+          rolledOut(client, deployment);
+        }
+        created.add(stored);
       }
       return created;
     } catch (IOException e) {

@@ -71,6 +71,8 @@ class DemoRunnerTest {
     assertThat(Instant.parse(expires.group(2))).isAfter(Instant.parse(expires.group(1)));
 
     assertThat(exit).as(output).isZero();
+    assertThat(output).containsPattern("consumer +Deployment/checkout restarted once for \\S+"
+        + " \\(pod-template annotation security.reloadly.dev/restarted-for\\), then healthy");
     assertThat(output).contains("EMBEDDED Kubernetes API server")
         .contains("CREDENTIAL", "airtime-sandbox", "giftcards-live", "Reconciled")
         .contains("Rotation of airtime-sandbox").contains("current").contains("previous");
