@@ -154,7 +154,8 @@ public final class OperatorRuntime implements AutoCloseable {
         .description("1 while this replica holds the leader Lease (or runs alone)")
         .register(registry);
     Operator operator = OperatorFactory.create(client, config, reconciler,
-        new DeletedCredentials(credentialMetrics), duties.callbacks());
+        new DeletedCredentials(credentialMetrics, reconciler::credentialDeleted),
+        duties.callbacks());
     operator.start();
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {

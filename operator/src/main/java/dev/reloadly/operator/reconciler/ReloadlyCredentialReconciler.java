@@ -97,6 +97,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final CredentialMetrics metrics;
   private final DenyListSecret denyList;
   private final ConsumerRollout rollout;
+  private final RolloutSlots slots;
   private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -118,8 +119,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       RolloutSettings rollouts, Supplier<OperatorKeys> keys, EventRecorder events,
       CredentialMetrics metrics, Clock clock) {
     this.sources = sources;
-    this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client),
-        new RolloutSlots(rollouts.maxConcurrent()));
+    this.slots = new RolloutSlots(rollouts.maxConcurrent());
+    this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client), slots);
     this.argoRollouts = rollouts.argoRollouts();
     this.denyList = denyList;
     this.lifecycle = new CredentialLifecycle(tokens, denyList::contains, incidentHistory);
@@ -230,6 +231,11 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             && c.getSpec().getSource().getSealed() != null)
         .map(ResourceID::fromResource)
         .forEach(keyChanges::propagateEvent);
+  }
+
+  /** A deleted credential's workloads no longer count against the operator-wide rollout cap. */
+  public void credentialDeleted(String namespace, String name) {
+    slots.forget(key(namespace, name));
   }
 
   /** The deny-list changed: every credential is reconciled once, so a listed version is refused. */

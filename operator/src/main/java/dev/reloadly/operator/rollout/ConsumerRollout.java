@@ -117,7 +117,9 @@ public final class ConsumerRollout {
     if (!versionChanged && !tokenChanged) {
       return copy(prev);
     }
+    // After a compromise the workloads hold a leaked credential, or none at all: no waiting.
     boolean urgent = revision.startsWith(Revisions.WITHDRAWN)
+        || prev.getRevision().startsWith(Revisions.WITHDRAWN)
         || in.served().compromised().test(prev.getRevision())
         || (COMPROMISE.equals(prev.getTrigger()) && prev.getCompletedAt() == null);
     boolean notStarted = prev.getCompletedAt() == null
@@ -208,8 +210,15 @@ public final class ConsumerRollout {
       entry.setStartedAt(now.toString());
       if (strategy == RolloutStrategy.RESTART) {
         // Restarted already (an operator stopped right after its patch): never twice.
-        entry.setGeneration(entry.getRevision().equals(w.restartedFor()) ? w.generation()
-            : actions.restart(w, entry.getRevision(), now));
+        if (entry.getRevision().equals(w.restartedFor())) {
+          entry.setGeneration(w.generation());
+          if (w.restartAt() != null) {
+            // An Argo Rollout: its restart was asked for then, not now.
+            entry.setStartedAt(w.restartAt().toString());
+          }
+        } else {
+          entry.setGeneration(actions.restart(w, entry.getRevision(), now));
+        }
       }
       progress.check(entry, w);
     }
@@ -265,7 +274,7 @@ public final class ConsumerRollout {
       WorkloadHealth.Health health;
       if (in.policy().strategy() == RolloutStrategy.EVICT) {
         WorkloadActions.EvictStep step = actions.evictNext(w, startedAt);
-        health = step == WorkloadActions.EvictStep.NONE_LEFT ? WorkloadHealth.of(w, 0, null)
+        health = step == WorkloadActions.EvictStep.NONE_LEFT ? WorkloadHealth.of(w, 0)
             : new WorkloadHealth.Health(false, false, switch (step) {
               case BLOCKED -> "an eviction was refused (a PodDisruptionBudget, or an error);"
                   + " retrying";
@@ -295,7 +304,8 @@ public final class ConsumerRollout {
       String why = health.stalled() ? health.message() : "not healthy within "
           + in.policy().timeout() + " (" + health.message() + ")";
       String message = "stalled: " + why;
-      if (!message.equals(entry.getMessage())) {
+      // One Event per stall: not again while it stays stalled, whatever its counts say.
+      if (entry.getMessage() == null || !entry.getMessage().startsWith("stalled: ")) {
         warnings.add(new ConditionUpdate(ROLLOUT_COMPLETE, false, Conditions.ROLLOUT_STALLED,
             entry.getKind() + "/" + entry.getName() + " did not roll out to the new credential: "
                 + why + ". The previous version is kept until it heals or the credential is"

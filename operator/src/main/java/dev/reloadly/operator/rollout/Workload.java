@@ -3,6 +3,7 @@ package dev.reloadly.operator.rollout;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Optional;
  */
 public record Workload(WorkloadKind kind, String namespace, String name, Map<String, String> labels,
     Map<String, String> matchLabels, long generation, String restartedFor, Object replicas,
-    Map<String, Object> podSpec, Map<String, Object> status) {
+    Instant restartAt, Map<String, Object> podSpec, Map<String, Object> status) {
 
   public static Optional<Workload> from(GenericKubernetesResource resource) {
     WorkloadKind kind;
@@ -37,7 +38,7 @@ public record Workload(WorkloadKind kind, String namespace, String name, Map<Str
         resource.getMetadata().getLabels() == null ? Map.of() : resource.getMetadata().getLabels(),
         strings(map(spec.get("selector")).get("matchLabels")),
         generation == null ? 0 : generation, restarted instanceof String s ? s : null,
-        spec.get("replicas"), map(template.get("spec")), map(resource.getAdditionalProperties().get("status"))));
+        spec.get("replicas"), instant(spec.get("restartAt")), map(template.get("spec")), map(resource.getAdditionalProperties().get("status"))));
   }
 
   /** How the pod template reads Secret {@code secret}; {@code tokenKey} is the token's data key. */
@@ -84,6 +85,14 @@ public record Workload(WorkloadKind kind, String namespace, String name, Map<Str
 
   static List<?> list(Object value) {
     return value instanceof List<?> l ? l : List.of();
+  }
+
+  private static Instant instant(Object value) {
+    try {
+      return value instanceof String s ? Instant.parse(s) : null;
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   static long number(Object value, long fallback) {

@@ -18,10 +18,18 @@ public final class WorkloadHealth {
   private WorkloadHealth() {}
 
   /**
-   * @param generation the generation the controller must have observed (0: any)
-   * @param restartAt an Argo Rollout's requested restart, which its status must have reached
+   * @param generation the generation the controller must have observed (0: any); an Argo
+   *     Rollout must instead have reached the restart its spec.restartAt asks for
    */
-  public static Health of(Workload w, long generation, java.time.Instant restartAt) {
+  public static Health of(Workload w, long generation) {
+    return of(w, generation, null);
+  }
+
+  /**
+   * @param restartedBy an Argo Rollout must have restarted its pods at or after this instant
+   *     (the restart the operator just asked for, which the cached spec may not show yet)
+   */
+  public static Health of(Workload w, long generation, java.time.Instant restartedBy) {
     Map<String, Object> s = w.status();
     long observed = number(s.get("observedGeneration"), -1);
     if (w.kind() != dev.reloadly.operator.api.v1alpha1.WorkloadKind.Rollout
@@ -59,8 +67,10 @@ public final class WorkloadHealth {
       case Rollout -> {
         Object phase = s.get("phase");
         Object restarted = s.get("restartedAt");
-        if (restartAt != null && (!(restarted instanceof String at)
-            || java.time.Instant.parse(at).isBefore(restartAt))) {
+        java.time.Instant required = w.restartAt() == null ? restartedBy : restartedBy == null
+            || w.restartAt().isAfter(restartedBy) ? w.restartAt() : restartedBy;
+        if (required != null && (!(restarted instanceof String at)
+            || java.time.Instant.parse(at).isBefore(required))) {
           yield new Health(false, false, "its controller has not restarted the pods yet");
         }
         yield "Healthy".equals(phase) ? new Health(true, false, "phase Healthy")

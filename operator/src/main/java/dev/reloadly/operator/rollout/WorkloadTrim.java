@@ -43,6 +43,7 @@ public final class WorkloadTrim {
     Map<String, Object> spec = map(full.getAdditionalProperties().get("spec"));
     Map<String, Object> trimmedSpec = new LinkedHashMap<>();
     copy(spec, trimmedSpec, "replicas");
+    copy(spec, trimmedSpec, "restartAt");
     Map<String, Object> selector = map(spec.get("selector"));
     if (selector.containsKey("matchLabels")) {
       trimmedSpec.put("selector", Map.of("matchLabels", selector.get("matchLabels")));

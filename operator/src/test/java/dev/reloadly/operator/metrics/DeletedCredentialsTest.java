@@ -36,4 +36,16 @@ class DeletedCredentialsTest {
     metrics.observe("payments", "shop", ready);
     assertThat(registry.find(CredentialMetrics.READY).tag("credential", "shop").gauge()).isNotNull();
   }
+
+  @Test
+  void aDeletedCredentialIsAlsoForgottenByWhatElseHoldsItsState() {
+    java.util.List<String> forgotten = new java.util.ArrayList<>();
+    DeletedCredentials observer = new DeletedCredentials(
+        new CredentialMetrics(new SimpleMeterRegistry()), (ns, name) -> forgotten.add(ns + "/" + name));
+    observer.receivedEvent(new ResourceEvent(ResourceAction.UPDATED,
+        new ResourceID("shop", "payments"), null), Map.of());
+    observer.receivedEvent(new ResourceEvent(ResourceAction.DELETED,
+        new ResourceID("shop", "payments"), null), Map.of());
+    assertThat(forgotten).containsExactly("payments/shop");
+  }
 }

@@ -83,7 +83,7 @@ class WorkloadTest {
     assertThat(w.restartedFor()).isEqualTo("v1");
     assertThat(w.matchLabels()).containsEntry("app", "api");
     assertThat(w.labels()).containsEntry("tier", "payments");
-    assertThat(WorkloadHealth.of(w, 3, null).stalled()).isTrue();
+    assertThat(WorkloadHealth.of(w, 3).stalled()).isTrue();
   }
 
   @Test
