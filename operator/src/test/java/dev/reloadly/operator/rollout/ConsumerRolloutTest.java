@@ -6,7 +6,6 @@ import static dev.reloadly.operator.testing.Workloads.Reading.ENV_TOKEN;
 import static dev.reloadly.operator.testing.Workloads.Reading.NONE;
 import static dev.reloadly.operator.testing.Workloads.Reading.VOLUME;
 import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
-import static dev.reloadly.operator.testing.CredentialFixtures.b64;
 import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
 import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +15,6 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ConsumerStatus;
 import dev.reloadly.operator.api.v1alpha1.Consumers;
-import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.RotationPolicy;
 import dev.reloadly.operator.api.v1alpha1.RolloutStrategy;
@@ -25,22 +23,20 @@ import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.testing.ArgoRolloutsDiscovery;
+import dev.reloadly.operator.testing.CredentialSteps;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.Workloads;
 import dev.reloadly.operator.token.MutableClock;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,12 +56,14 @@ class ConsumerRolloutTest {
   private final MutableClock clock =
       new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private OperatorHarness harness;
+  private CredentialSteps steps;
   private int touches;
 
   @BeforeEach
   void start() {
     harness = new OperatorHarness(clock, ArgoRolloutsDiscovery.server());
     harness.simulator().allowCredential(ID, "secret-1");
+    steps = new CredentialSteps(harness, "shop", "src", ID, WAIT);
     harness.start(harness.config().withRollouts(new RolloutSettings(10, true)));
   }
 
@@ -79,15 +77,15 @@ class ConsumerRolloutTest {
   void aNewVersionRestartsEachKindOnceThenRetiresThePreviousAfterItIsHealthy(WorkloadKind kind) {
     Workloads.create(harness.client(), Workloads.workload(kind, NAMESPACE, "api", TARGET, VOLUME));
     createCredential(consumers(RolloutStrategy.RESTART, ref(kind, "api")), "0s");
-    String first = awaitServedVersion();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    String first = steps.awaitServedVersion();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLED_OUT));
     assertThat(Workloads.restartedFor(harness.client(), kind, NAMESPACE, "api"))
         .as("the first version restarts nothing").isNull();
 
-    String second = rotate("secret-2");
+    String second = steps.rotate("secret-2");
     // Within consumers.delay nothing is restarted, and the previous version is kept.
-    assertThat(reason()).isEqualTo(Conditions.ROLLOUT_PENDING);
+    assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE)).isEqualTo(Conditions.ROLLOUT_PENDING);
     assertThat(Workloads.restartedFor(harness.client(), kind, NAMESPACE, "api")).isNull();
 
     clock.advance(Duration.ofSeconds(10));
@@ -95,15 +93,15 @@ class ConsumerRolloutTest {
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(Workloads.restartedFor(harness.client(), kind, NAMESPACE, "api"))
             .isEqualTo(second));
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLOUT_IN_PROGRESS));
     // Grace period 0s, yet the previous version stays while the workload rolls.
-    assertThat(state(first)).isEqualTo("previous");
+    assertThat(steps.state(first)).isEqualTo("previous");
 
     Workloads.healthy(harness.client(), kind.name(), NAMESPACE, "api");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(reason()).isEqualTo(Conditions.ROLLED_OUT);
-      assertThat(state(first)).isEqualTo("retired");
+      assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE)).isEqualTo(Conditions.ROLLED_OUT);
+      assertThat(steps.state(first)).isEqualTo("retired");
     });
     assertThat(harness.credential("shop").getStatus().getRollout().getWorkloads())
         .singleElement().satisfies(w -> {
@@ -128,8 +126,8 @@ class ConsumerRolloutTest {
         Workloads.workload(WorkloadKind.Deployment, NAMESPACE, "api", TARGET, ENV_FROM));
     createCredential(consumers(RolloutStrategy.RESTART, ref(WorkloadKind.Deployment, "api")),
         "0s");
-    awaitServedVersion();
-    String second = rotate("secret-2");
+    steps.awaitServedVersion();
+    String second = steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(10));
     touchSource();
     // It reads the whole Secret from the environment, the token included.
@@ -144,7 +142,7 @@ class ConsumerRolloutTest {
     harness.awaitSettled();
     assertThat(patchesOf("deployments/api")).as("not restarted again").isEqualTo(patches);
     Workloads.healthy(harness.client(), "Deployment", NAMESPACE, "api");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLED_OUT));
     assertThat(patchesOf("deployments/api")).isEqualTo(patches);
   }
@@ -155,23 +153,23 @@ class ConsumerRolloutTest {
         Workloads.workload(WorkloadKind.Deployment, NAMESPACE, "api", TARGET, VOLUME));
     createCredential(consumers(RolloutStrategy.RESTART, ref(WorkloadKind.Deployment, "api")),
         "0s");
-    String first = awaitServedVersion();
-    rotate("secret-2");
+    String first = steps.awaitServedVersion();
+    steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(10));
     touchSource();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLOUT_IN_PROGRESS));
     Workloads.progressing(harness.client(), WorkloadKind.Deployment, NAMESPACE, "api");
 
     clock.advance(Duration.ofMinutes(10));
     touchSource();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLOUT_STALLED));
     assertThat(harness.condition("shop", Conditions.ROLLOUT_COMPLETE).orElseThrow().getMessage())
         .contains("Deployment/api");
     assertThat(events(Conditions.ROLLOUT_STALLED)).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).contains("Deployment/api"));
-    assertThat(state(first)).isEqualTo("previous");
+    assertThat(steps.state(first)).isEqualTo("previous");
     assertThat(harness.runtime().registry().find("reloadly.credential.rollout.stalled")
         .tags("credential", "shop").gauge().value()).isEqualTo(1.0);
 
@@ -179,7 +177,7 @@ class ConsumerRolloutTest {
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
             + ApiLabels.RETIRE_PREVIOUS + "\":\"now\"}}}");
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(state(first)).isEqualTo("retired");
+      assertThat(steps.state(first)).isEqualTo("retired");
       assertThat(harness.credential("shop").getMetadata().getAnnotations())
           .doesNotContainKey(ApiLabels.RETIRE_PREVIOUS);
     });
@@ -192,10 +190,10 @@ class ConsumerRolloutTest {
         Workloads.workload(WorkloadKind.Deployment, NAMESPACE, "api", TARGET, VOLUME));
     createCredential(consumers(RolloutStrategy.RESTART, ref(WorkloadKind.Deployment, "api")),
         "0s");
-    awaitServedVersion();
-    rotate("secret-2");
+    steps.awaitServedVersion();
+    steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(5));
-    String third = rotate("secret-3");
+    String third = steps.rotate("secret-3");
     clock.advance(Duration.ofSeconds(5));
     touchSource();
     await().atMost(WAIT).untilAsserted(() -> assertThat(
@@ -213,8 +211,8 @@ class ConsumerRolloutTest {
     Consumers consumers = consumers(RolloutStrategy.RESTART);
     consumers.setSelector(new LabelSelectorBuilder().addToMatchLabels("tier", "payments").build());
     createCredential(consumers, "0s");
-    awaitServedVersion();
-    String second = rotate("secret-2");
+    steps.awaitServedVersion();
+    String second = steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(10));
     touchSource();
     await().atMost(WAIT).untilAsserted(() -> assertThat(restarted("a")).isEqualTo(second));
@@ -224,7 +222,7 @@ class ConsumerRolloutTest {
     Workloads.healthy(harness.client(), "Deployment", NAMESPACE, "a");
     await().atMost(WAIT).untilAsserted(() -> assertThat(restarted("b")).isEqualTo(second));
     Workloads.healthy(harness.client(), "Deployment", NAMESPACE, "b");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLED_OUT));
   }
 
@@ -238,8 +236,8 @@ class ConsumerRolloutTest {
         Workloads.workload(WorkloadKind.Deployment, NAMESPACE, "api", TARGET, VOLUME));
     createCredential(consumers(RolloutStrategy.RESTART, ref(WorkloadKind.Deployment, "api")),
         "0s");
-    awaitServedVersion();
-    String second = rotate("secret-2");
+    steps.awaitServedVersion();
+    String second = steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(10));
     touchSource();
     await().atMost(WAIT).untilAsserted(() -> assertThat(restarted("api")).isEqualTo(second));
@@ -260,15 +258,15 @@ class ConsumerRolloutTest {
     consumers.setMaxConcurrent(3);
     consumers.setIncludeDiscovered(true);
     createCredential(consumers, "0s");
-    String version = awaitServedVersion();
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    String version = steps.awaitServedVersion();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLED_OUT));
 
     clock.advance(Duration.ofMinutes(1));
     harness.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName("shop")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
             + ApiLabels.REFRESH_TOKEN + "\":\"now\"}}}");
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLOUT_PENDING));
     clock.advance(Duration.ofSeconds(10));
     touchSource();
@@ -287,7 +285,7 @@ class ConsumerRolloutTest {
         Workloads.workload(WorkloadKind.StatefulSet, NAMESPACE, "declared", TARGET, NONE));
     createCredential(consumers(RolloutStrategy.RESTART,
         ref(WorkloadKind.StatefulSet, "declared"), ref(WorkloadKind.DaemonSet, "absent")), "0s");
-    awaitServedVersion();
+    steps.awaitServedVersion();
     await().atMost(WAIT).untilAsserted(() ->
         assertThat(harness.credential("shop").getStatus().getConsumers())
             .extracting(ConsumerStatus::getKind, ConsumerStatus::getName,
@@ -296,7 +294,7 @@ class ConsumerRolloutTest {
                 org.assertj.core.groups.Tuple.tuple("DaemonSet", "absent", "missing", true),
                 org.assertj.core.groups.Tuple.tuple("Deployment", "sneaky", "env", false),
                 org.assertj.core.groups.Tuple.tuple("StatefulSet", "declared", "none", true)));
-    String second = rotate("secret-2");
+    String second = steps.rotate("secret-2");
     clock.advance(Duration.ofSeconds(10));
     touchSource();
     await().atMost(WAIT).untilAsserted(() -> assertThat(Workloads.restartedFor(harness.client(),
@@ -353,14 +351,6 @@ class ConsumerRolloutTest {
     harness.client().resource(credential).create();
   }
 
-  /** Rotates to {@code secret} and waits until the new version is served; returns it. */
-  private String rotate(String secret) {
-    String before = servedVersion();
-    harness.simulator().rotateCredential(ID, secret);
-    harness.client().resource(new SecretBuilder(harness.secret("src"))
-        .withData(Map.of("client_id", b64(ID), "client_secret", b64(secret))).build()).update();
-    return await().atMost(WAIT).until(this::servedVersion, v -> v != null && !v.equals(before));
-  }
 
   private long touchSource() {
     long before = harness.reconciles();
@@ -370,24 +360,7 @@ class ConsumerRolloutTest {
     return before;
   }
 
-  private String awaitServedVersion() {
-    return await().atMost(WAIT).until(this::servedVersion, v -> v != null);
-  }
 
-  private String servedVersion() {
-    Secret target = harness.secret(TARGET);
-    return target == null || target.getMetadata().getAnnotations() == null ? null
-        : target.getMetadata().getAnnotations().get(ApiLabels.VERSION);
-  }
 
-  private String reason() {
-    return harness.condition("shop", Conditions.ROLLOUT_COMPLETE).map(Condition::getReason)
-        .orElse(null);
-  }
 
-  private String state(String fingerprint) {
-    return harness.credential("shop").getStatus().getVersions().stream()
-        .filter(v -> v.getFingerprint().equals(fingerprint))
-        .map(CredentialVersionStatus::getState).findFirst().orElse("absent");
-  }
 }

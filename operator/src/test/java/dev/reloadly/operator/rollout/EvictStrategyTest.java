@@ -1,16 +1,13 @@
 package dev.reloadly.operator.rollout;
 
 import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
-import static dev.reloadly.operator.testing.CredentialFixtures.b64;
 import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
 import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.Consumers;
-import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.RolloutStrategy;
 import dev.reloadly.operator.api.v1alpha1.RotationPolicy;
@@ -19,18 +16,15 @@ import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
 import dev.reloadly.operator.testing.EvictionApi;
+import dev.reloadly.operator.testing.CredentialSteps;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.Workloads;
 import dev.reloadly.operator.token.MutableClock;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +41,7 @@ class EvictStrategyTest {
       new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private EvictionApi evictions;
   private OperatorHarness harness;
+  private CredentialSteps steps;
   private int replacements;
 
   @BeforeEach
@@ -54,6 +49,7 @@ class EvictStrategyTest {
     harness = new OperatorHarness(clock,
         EmbeddedApiServer.start(crud -> evictions = new EvictionApi(crud)));
     harness.simulator().allowCredential(ID, "secret-1");
+    steps = new CredentialSteps(harness, "shop", "src", ID, WAIT);
     harness.start();
   }
 
@@ -70,12 +66,12 @@ class EvictStrategyTest {
     pod("api-1", old);
     pod("api-2", old.plusSeconds(1));
     createCredential();
-    String first = await().atMost(WAIT).until(this::servedVersion, v -> v != null);
-    await().atMost(WAIT).untilAsserted(() -> assertThat(reason())
+    String first = await().atMost(WAIT).until(steps::servedVersion, v -> v != null);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE))
         .isEqualTo(Conditions.ROLLED_OUT));
 
     evictions.blockByBudget(true);
-    rotate("secret-2");
+    steps.rotate("secret-2");
     // The budget refuses: nothing is evicted, the rollout waits and says why.
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(evictions.refused()).contains(NAMESPACE + "/api-1");
@@ -93,8 +89,8 @@ class EvictStrategyTest {
     replace("api-2");
 
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(reason()).isEqualTo(Conditions.ROLLED_OUT);
-      assertThat(state(first)).isEqualTo("retired");
+      assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE)).isEqualTo(Conditions.ROLLED_OUT);
+      assertThat(steps.state(first)).isEqualTo("retired");
     });
     assertThat(evictions.evicted()).as("the replacements are left alone")
         .containsExactly(NAMESPACE + "/api-1", NAMESPACE + "/api-2");
@@ -134,28 +130,7 @@ class EvictStrategyTest {
     harness.client().resource(credential).create();
   }
 
-  private void rotate(String secret) {
-    String before = servedVersion();
-    harness.simulator().rotateCredential(ID, secret);
-    harness.client().resource(new SecretBuilder(harness.secret("src"))
-        .withData(Map.of("client_id", b64(ID), "client_secret", b64(secret))).build()).update();
-    await().atMost(WAIT).until(this::servedVersion, v -> v != null && !v.equals(before));
-  }
 
-  private String servedVersion() {
-    Secret target = harness.secret("shop-reloadly");
-    return target == null || target.getMetadata().getAnnotations() == null ? null
-        : target.getMetadata().getAnnotations().get(ApiLabels.VERSION);
-  }
 
-  private String reason() {
-    return harness.condition("shop", Conditions.ROLLOUT_COMPLETE).map(Condition::getReason)
-        .orElse(null);
-  }
 
-  private String state(String fingerprint) {
-    return harness.credential("shop").getStatus().getVersions().stream()
-        .filter(v -> v.getFingerprint().equals(fingerprint))
-        .map(CredentialVersionStatus::getState).findFirst().orElse("absent");
-  }
 }
