@@ -3,6 +3,7 @@ package dev.reloadly.operator.cli;
 import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.KekSettings;
+import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.crypto.KekUnavailableException;
@@ -112,6 +113,12 @@ public final class RunCommand implements Callable<Integer> {
           + " must be installed (env ARGO_ROLLOUTS). Default: false.")
   String argoRollouts;
 
+  @Option(names = "--nat-node-selector", defaultValue = "${env:NAT_NODE_SELECTOR}",
+      description = "Label selector of the NAT nodes: the only Nodes the operator watches;"
+          + " spec.egress.natNodeSelector chooses among them (env NAT_NODE_SELECTOR). Default: "
+          + EgressDefaults.DEFAULT_NAT_NODE_SELECTOR + ".")
+  String natNodeSelector;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -171,7 +178,9 @@ public final class RunCommand implements Callable<Integer> {
       return new OperatorConfig(defaults.namespace(), namespaces, url, port, cap,
           period("--sealing-key-renewal", sealingKeyRenewal, defaults.sealingKeyRenewal()),
           period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection(),
-          kekSettings(), incidents, rolloutSettings());
+          kekSettings(), incidents, rolloutSettings(), new EgressDefaults(
+              blank(natNodeSelector) ? EgressDefaults.DEFAULT_NAT_NODE_SELECTOR
+                  : natNodeSelector.trim()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

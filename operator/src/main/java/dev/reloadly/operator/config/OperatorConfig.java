@@ -19,6 +19,7 @@ import java.util.Set;
  * @param kek where the key-encryption keys are protected: local, or a KMS v2 plugin
  * @param incidentHistory how many compromise incidents each credential keeps
  * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
+ * @param egress which Nodes are watched as NAT nodes
  */
 public record OperatorConfig(
     String namespace,
@@ -31,7 +32,8 @@ public record OperatorConfig(
     LeaderElection leaderElection,
     KekSettings kek,
     int incidentHistory,
-    RolloutSettings rollouts) {
+    RolloutSettings rollouts,
+    EgressDefaults egress) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
@@ -58,6 +60,9 @@ public record OperatorConfig(
           + MAX_INCIDENT_HISTORY + ", got " + incidentHistory);
     }
     AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
+    if (egress == null) {
+      throw new IllegalArgumentException("egress defaults must not be null");
+    }
     if (rollouts == null) {
       throw new IllegalArgumentException("rollout settings must not be null");
     }
@@ -72,7 +77,8 @@ public record OperatorConfig(
       Duration kekRotation) {
     this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
         sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local(),
-        DEFAULT_INCIDENT_HISTORY, RolloutSettings.defaults());
+        DEFAULT_INCIDENT_HISTORY, RolloutSettings.defaults(),
+        EgressDefaults.defaults());
   }
 
   /**
@@ -87,36 +93,42 @@ public record OperatorConfig(
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, rollouts);
+        incidentHistory, rollouts, egress);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, rollouts);
+        incidentHistory, rollouts, egress);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection election) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek,
-        incidentHistory, rollouts);
+        incidentHistory, rollouts, egress);
   }
 
   public OperatorConfig withKek(KekSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings,
-        incidentHistory, rollouts);
+        incidentHistory, rollouts, egress);
   }
 
   public OperatorConfig withIncidentHistory(int keep) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek, keep,
-        rollouts);
+        rollouts, egress);
   }
 
   public OperatorConfig withRollouts(RolloutSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, settings);
+        incidentHistory, settings, egress);
+  }
+
+  public OperatorConfig withEgress(EgressDefaults defaults) {
+    return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
+        maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
+        incidentHistory, rollouts, defaults);
   }
 }

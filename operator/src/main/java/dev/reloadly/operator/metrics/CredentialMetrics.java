@@ -20,6 +20,8 @@ public final class CredentialMetrics {
   public static final String OLD_SEALING_KEY = "reloadly.credential.sealing.key.old";
   /** 1 while a consumer workload failed to roll out onto the credential's served version. */
   public static final String ROLLOUT_STALLED = "reloadly.credential.rollout.stalled";
+  /** Per stable IP of a NAT node outside the allowlist registered with Reloadly. */
+  public static final String NOT_ALLOWLISTED = "reloadly.egress.ip.not.allowlisted";
   /** Completed reconciles, as {@code reloadly_reconciles_total}: proof that an idle pass ran. */
   public static final String RECONCILES = "reloadly.reconciles";
 
@@ -51,8 +53,34 @@ public final class CredentialMetrics {
     set(ROLLOUT_STALLED, namespace, name, o.rolloutStalled());
   }
 
+  /**
+   * One gauge {@code reloadly_egress_ip_not_allowlisted{namespace,credential,ip}} per NAT node
+   * stable IP outside the credential's allowlist; IPs no longer outside lose theirs.
+   */
+  public void notAllowlisted(String namespace, String name, java.util.Set<String> ips) {
+    String prefix = NOT_ALLOWLISTED + "|" + namespace + "|" + name + "|";
+    for (String key : List.copyOf(gauges.keySet())) {
+      if (key.startsWith(prefix) && !ips.contains(key.substring(prefix.length()))) {
+        gauges.remove(key);
+        registry.find(NOT_ALLOWLISTED).tags("namespace", namespace, "credential", name, "ip",
+            key.substring(prefix.length())).meters().forEach(registry::remove);
+      }
+    }
+    for (String ip : ips) {
+      gauges.computeIfAbsent(prefix + ip, key -> {
+        AtomicInteger holder = new AtomicInteger(1);
+        Gauge.builder(NOT_ALLOWLISTED, holder, AtomicInteger::get)
+            .description("1 for a NAT node's stable IP that the credential's allowlist lacks")
+            .tags(Tags.of("namespace", namespace, "credential", name, "ip", ip))
+            .register(registry);
+        return holder;
+      });
+    }
+  }
+
   /** Removes every gauge of a deleted credential, so it stops being reported (and alerted on). */
   public void forget(String namespace, String name) {
+    notAllowlisted(namespace, name, java.util.Set.of());
     for (String metric : List.of(READY, ROTATION_DUE, ROTATION_OVERDUE, OLD_SEALING_KEY,
         ROLLOUT_STALLED)) {
       AtomicInteger holder = gauges.remove(metric + "|" + namespace + "|" + name);

@@ -8,7 +8,16 @@ import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
+import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.RolloutSettings;
+import dev.reloadly.operator.egress.ClusterEgressPolicies;
+import dev.reloadly.operator.egress.CredentialEgress;
+import dev.reloadly.operator.egress.EgressPolicies;
+import dev.reloadly.operator.egress.EgressSettings;
+import dev.reloadly.operator.egress.NatNode;
+import dev.reloadly.operator.egress.NatNodeTrim;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import dev.reloadly.operator.lifecycle.CredentialVersion;
 import dev.reloadly.operator.lifecycle.VersionLedger;
 import dev.reloadly.operator.rollout.ClusterWorkloadActions;
@@ -82,6 +91,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   static final String SOURCE_METADATA = "source-secret-metadata";
   static final String SOURCE_INDEX = "by-source-secret";
   static final String NAMESPACE_INDEX = "by-namespace";
+  static final String EGRESS_POLICIES = "egress-policies";
+  static final String NAT_NODES = "nat-nodes";
   /** After a status conflict the reconcile starts again from a fresh copy this soon. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
 
@@ -98,6 +109,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final DenyListSecret denyList;
   private final ConsumerRollout rollout;
   private final RolloutSlots slots;
+  private final CredentialEgress egress;
+  private final String natNodeSelector;
   private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -106,6 +119,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
   private WorkloadInformers<ReloadlyCredential> workloads;
+  private InformerEventSource<NetworkPolicy, ReloadlyCredential> egressPolicies;
+  private InformerEventSource<Node, ReloadlyCredential> natNodes;
 
   /**
    * @param client the operator's client, for the status and signal writes
@@ -113,11 +128,14 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
    * @param denyList the operator-wide list of compromised fingerprints
    * @param incidentHistory how many compromise incidents each credential keeps
    * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
+   * @param egressDefaults which Nodes are watched as NAT nodes
    */
   public ReloadlyCredentialReconciler(KubernetesClient client, CredentialSourceReader sources,
       TokenRequester tokens, DenyListSecret denyList, int incidentHistory,
-      RolloutSettings rollouts, Supplier<OperatorKeys> keys, EventRecorder events,
-      CredentialMetrics metrics, Clock clock) {
+      RolloutSettings rollouts, EgressDefaults egressDefaults, Supplier<OperatorKeys> keys,
+      EventRecorder events, CredentialMetrics metrics, Clock clock) {
+    this.natNodeSelector = egressDefaults.natNodeSelector();
+    this.egress = new CredentialEgress(new ClusterEgressPolicies<>(client, () -> egressPolicies));
     this.sources = sources;
     this.slots = new RolloutSlots(rollouts.maxConcurrent());
     this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client), slots);
@@ -164,9 +182,31 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         credential -> List.of(credential.getMetadata().getNamespace()));
     workloads = WorkloadInformers.create(ReloadlyCredential.class, argoRollouts,
         consumedBy(context), context);
+    egressPolicies = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(NetworkPolicy.class, ReloadlyCredential.class)
+            .withName(EGRESS_POLICIES)
+            .withLabelSelector(EgressPolicies.SELECTOR)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReloadlyCredential.class))
+            .build(),
+        context);
+    // Nodes are cluster-scoped: only those the operator's NAT node selector picks are cached,
+    // trimmed, and a change reconciles the credentials that set spec.egress.
+    natNodes = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, ReloadlyCredential.class)
+            .withName(NAT_NODES)
+            .withWatchAllNamespaces()
+            .withLabelSelector(natNodeSelector)
+            .withItemStore(new NatNodeTrim())
+            .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache().list()
+                .filter(c -> c.getSpec() != null && c.getSpec().getEgress() != null)
+                .map(ResourceID::fromResource)
+                .collect(Collectors.<ResourceID>toSet()))
+            .build(),
+        context);
     credentials = context.getPrimaryCache();
     List<EventSource<?, ReloadlyCredential>> all = new ArrayList<>(
-        List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges));
+        List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges, egressPolicies,
+            natNodes));
     all.addAll(workloads.sources());
     return all;
   }
@@ -346,8 +386,13 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         signals.clear(credential, ApiLabels.RETIRE_PREVIOUS)
             .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
       }
-      Optional<Instant> rolledAt = rollConsumers(credential, outcome.stored().ledger(), owned,
-          status, requeue, now);
+      List<Consumer> consumers = ConsumerDiscovery.find(
+          ConsumerPolicy.of(credential.getSpec().getConsumers()),
+          workloads.in(credential.getMetadata().getNamespace()), owned.targetName(),
+          TargetSecret.keys(credential).accessToken());
+      Optional<Instant> rolledAt = rollConsumers(credential, consumers,
+          outcome.stored().ledger(), owned, status, requeue, now);
+      pinEgress(credential, consumers, status);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
     } finally {
@@ -360,12 +405,11 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
    * Rolls the consumers onto what the target serves now; returns when they were all healthy on
    * the current version (the previous version's grace period counts from then).
    */
-  private Optional<Instant> rollConsumers(ReloadlyCredential credential, VersionLedger ledger,
-      OwnedSecrets owned, StatusDraft status, Requeue requeue, Instant now) {
+  private Optional<Instant> rollConsumers(ReloadlyCredential credential,
+      List<Consumer> consumers, VersionLedger ledger, OwnedSecrets owned, StatusDraft status,
+      Requeue requeue, Instant now) {
     String namespace = credential.getMetadata().getNamespace();
     ConsumerPolicy policy = ConsumerPolicy.of(credential.getSpec().getConsumers());
-    List<Consumer> consumers = ConsumerDiscovery.find(policy, workloads.in(namespace),
-        owned.targetName(), TargetSecret.keys(credential).accessToken());
     String revision = ledger.current().map(CredentialVersion::fingerprint).orElseGet(() ->
         ledger.incidents().isEmpty() ? null
             : Revisions.withdrawn(ledger.incidents().get(ledger.incidents().size() - 1)
@@ -386,6 +430,25 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     result.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
     return ledger.current()
         .flatMap(c -> ConsumerRollout.settledOn(result.rollout(), c.fingerprint()));
+  }
+
+  /** Pins the consumers' egress to the NAT nodes and checks their IPs against the allowlist. */
+  private void pinEgress(ReloadlyCredential credential, List<Consumer> consumers,
+      StatusDraft status) {
+    Optional<EgressSettings> settings = Optional.ofNullable(credential.getSpec().getEgress())
+        .map(EgressSettings::of);
+    CredentialEgress.Result result = egress.apply(new CredentialEgress.Input(credential, settings,
+        natNodes.list().map(NatNode::of).toList(), consumers,
+        status.observed(Conditions.EGRESS_ALLOWLISTED).map(c -> c.getMessage()).orElse(null)));
+    status.status().setEgress(result.status());
+    if (result.conditions().isEmpty()) {
+      status.removeCondition(Conditions.EGRESS_READY);
+      status.removeCondition(Conditions.EGRESS_ALLOWLISTED);
+    }
+    result.conditions().forEach(status::apply);
+    result.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
+    metrics.notAllowlisted(credential.getMetadata().getNamespace(),
+        credential.getMetadata().getName(), result.notAllowlisted());
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialSpec;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.TargetSpec;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
+import dev.reloadly.operator.egress.EgressSettings;
 import dev.reloadly.operator.rollout.ConsumerPolicy;
 import java.util.Optional;
 
@@ -50,6 +51,9 @@ public final class SpecCheck {
     }
     try {
       ConsumerPolicy.of(spec.getConsumers());
+      if (spec.getEgress() != null) {
+        EgressSettings.of(spec.getEgress());
+      }
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }

@@ -40,6 +40,11 @@ final class StatusDraft {
     Conditions.set(draft.getConditions(), type, value, reason, message, generation, now);
   }
 
+  /** Drops a condition whose concern is no longer configured (egress removed from the spec). */
+  void removeCondition(String type) {
+    draft.getConditions().removeIf(c -> type.equals(c.getType()));
+  }
+
   void apply(ConditionUpdate update) {
     condition(update.type(), update.status(), update.reason(), update.message());
   }

@@ -3,9 +3,9 @@ package dev.reloadly.operator.rollout;
 import dev.reloadly.operator.api.v1alpha1.Consumers;
 import dev.reloadly.operator.api.v1alpha1.RolloutStrategy;
 import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
+import dev.reloadly.operator.selection.LabelSelectors;
 import dev.reloadly.operator.time.DurationParser;
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,36 +39,9 @@ public record ConsumerPolicy(List<WorkloadRef> workloads, LabelSelector selector
   }
 
   static boolean matches(LabelSelector selector, Map<String, String> labels) {
-    if ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty())) {
-      // An empty selector would pick every workload in the namespace: the schema's intent is
-      // a choice, so it picks none.
-      return false;
-    }
-    if (selector.getMatchLabels() != null) {
-      for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
-        if (!e.getValue().equals(labels.get(e.getKey()))) {
-          return false;
-        }
-      }
-    }
-    if (selector.getMatchExpressions() != null) {
-      for (LabelSelectorRequirement r : selector.getMatchExpressions()) {
-        String value = labels.get(r.getKey());
-        List<String> values = r.getValues() == null ? List.of() : r.getValues();
-        boolean ok = switch (r.getOperator()) {
-          case "In" -> value != null && values.contains(value);
-          case "NotIn" -> value == null || !values.contains(value);
-          case "Exists" -> labels.containsKey(r.getKey());
-          case "DoesNotExist" -> !labels.containsKey(r.getKey());
-          default -> false;
-        };
-        if (!ok) {
-          return false;
-        }
-      }
-    }
-    return true;
+    // An empty selector would pick every workload in the namespace: the schema's intent is
+    // a choice, so it picks none.
+    return !LabelSelectors.isEmpty(selector) && LabelSelectors.matches(selector, labels);
   }
 
   private static Duration parse(String field, String value, Duration fallback) {

@@ -45,6 +45,7 @@ import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.testing.ArgoRolloutsDiscovery;
 import dev.reloadly.operator.testing.Workloads;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
 /**
@@ -138,7 +139,8 @@ class RbacManifestTest {
         base.metricsPort(), base.maxConcurrentTokenRequests(), base.sealingKeyRenewal(),
         base.kekRotation(), new LeaderElection(true, LeaderElection.DEFAULT_LEASE_NAME,
             "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250),
-            false), base.kek(), base.incidentHistory(), new RolloutSettings(10, true));
+            false), base.kek(), base.incidentHistory(), new RolloutSettings(10, true),
+        base.egress());
     return policy;
   }
 
@@ -260,6 +262,33 @@ class RbacManifestTest {
         assertThat(kekIds("sealed")).containsExactly(active);
       }
     });
+
+    // Egress: a NAT node, the consumers' NetworkPolicy created, changed with the nodes, removed.
+    harness.client().resource(new NodeBuilder().withNewMetadata().withName("nat-a")
+        .addToLabels("security.reloadly.dev/nat-node", "true").endMetadata().withNewStatus()
+        .addNewAddress().withType("InternalIP").withAddress("10.0.0.1").endAddress()
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+        .build()).create();
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"egress\":{\"allowlistedIPs\":[\"203.0.113.7/32\"]}}}");
+    awaitChecked(() -> assertThat(harness.client().network().v1().networkPolicies()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-egress-api-deployment").get())
+        .isNotNull());
+    harness.client().nodes().withName("nat-a").edit(n -> {
+      n.getStatus().getAddresses().get(0).setAddress("10.0.0.2");
+      return n;
+    });
+    awaitChecked(() -> assertThat(harness.client().network().v1().networkPolicies()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-egress-api-deployment").get()
+        .getSpec().getEgress().get(1).getTo().get(0).getIpBlock().getCidr())
+        .isEqualTo("10.0.0.2/32"));
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"egress\":null}}");
+    awaitChecked(() -> assertThat(harness.client().network().v1().networkPolicies()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-egress-api-deployment").get())
+        .isNull());
 
     // A second report: the deny-list Secret, created by the first, is updated.
     annotate("sealed", ApiLabels.COMPROMISED, "found in a build log");

@@ -37,4 +37,6 @@ public final class ApiLabels {
   public static final String RESTARTED_FOR = "security.reloadly.dev/restarted-for";
   /** Annotation on a credential: "now" retires the previous version although a rollout stalled. */
   public static final String RETIRE_PREVIOUS = "security.reloadly.dev/retire-previous";
+  /** Node annotation: the public IP Reloadly sees for traffic through this NAT node. */
+  public static final String EGRESS_IP = "security.reloadly.dev/egress-ip";
 }

@@ -17,6 +17,8 @@ public final class Conditions {
   public static final String ROTATION_OVERDUE = "RotationOverdue";
   public static final String CREDENTIAL_COMPROMISED = "CredentialCompromised";
   public static final String ROLLOUT_COMPLETE = "RolloutComplete";
+  public static final String EGRESS_READY = "EgressReady";
+  public static final String EGRESS_ALLOWLISTED = "EgressAllowlisted";
 
   // Reasons
   public static final String RECONCILED = "Reconciled";
@@ -51,6 +53,11 @@ public final class Conditions {
   public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
   public static final String ROLLOUT_STALLED = "RolloutStalled";
   public static final String NO_CONSUMERS = "NoConsumers";
+  public static final String POLICIES_APPLIED = "PoliciesApplied";
+  public static final String NO_NAT_NODES = "NoNatNodes";
+  public static final String MODE_NOT_SUPPORTED = "ModeNotSupported";
+  public static final String ALLOWLISTED = "Allowlisted";
+  public static final String IP_NOT_ALLOWLISTED = "IPNotAllowlisted";
   /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */
   public static final String UNDECLARED_CONSUMER = "UndeclaredConsumer";
   public static final String TOKEN_VALID = "TokenValid";

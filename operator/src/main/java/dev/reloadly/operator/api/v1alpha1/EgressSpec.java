@@ -36,9 +36,25 @@ public class EgressSpec {
   @JsonPropertyDescription("NetworkPolicy (default) or CiliumEgressGateway.")
   private EgressMode mode;
 
-  @JsonPropertyDescription("Further egress rules the consumers need (DNS is always allowed).")
+  @JsonPropertyDescription("Further egress rules the consumers need, passed through into each"
+      + " policy. An egress policy isolates the pods' egress: everything else the app reaches (its"
+      + " database, other APIs) must be allowed here. DNS and the NAT nodes are always allowed.")
   private List<NetworkPolicyEgressRule> additionalEgress;
 
+  @Size(max = 8)
+  @JsonPropertyDescription("Ports of the egress proxy that runs on each NAT node; the consumers may"
+      + " reach the NAT nodes' internal IPs on these only. Default [3128].")
+  private List<@io.fabric8.generator.annotation.Min(1) @io.fabric8.generator.annotation.Max(65535)
+      Integer> proxyPorts;
+
+  @JsonPropertyDescription("Where the consumers' DNS queries go (UDP and TCP 53). Default: pods"
+      + " labelled k8s-app: kube-dns in namespace kube-system.")
+  private DnsPeer dns;
+
+  public List<Integer> getProxyPorts() { return proxyPorts; }
+  public void setProxyPorts(List<Integer> ports) { this.proxyPorts = ports; }
+  public DnsPeer getDns() { return dns; }
+  public void setDns(DnsPeer dns) { this.dns = dns; }
   public LabelSelector getNatNodeSelector() { return natNodeSelector; }
   public void setNatNodeSelector(LabelSelector s) { this.natNodeSelector = s; }
   public List<String> getAllowlistedIPs() { return allowlistedIPs; }

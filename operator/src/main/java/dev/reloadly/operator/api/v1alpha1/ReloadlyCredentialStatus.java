@@ -17,7 +17,7 @@ public class ReloadlyCredentialStatus {
 
   @JsonPropertyDescription(
       "Ready, SourceReady, CredentialValid, TokenReady, RotationDue, RotationOverdue,"
-          + " CredentialCompromised, RolloutComplete. Each carries a reason and a message.")
+          + " CredentialCompromised, RolloutComplete, EgressReady, EgressAllowlisted. Each carries a reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Name of the Secret the operator writes for the workloads.")
@@ -55,6 +55,9 @@ public class ReloadlyCredentialStatus {
   @JsonPropertyDescription("The last roll of the consumers onto a new version or token.")
   private RolloutStatus rollout;
 
+  @JsonPropertyDescription("NAT nodes and egress policies, when spec.egress is set.")
+  private EgressStatus egress;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }
@@ -75,6 +78,8 @@ public class ReloadlyCredentialStatus {
   public void setStoreGeneration(Long v) { this.storeGeneration = v; }
   public List<ConsumerStatus> getConsumers() { return consumers; }
   public void setConsumers(List<ConsumerStatus> v) { this.consumers = v == null ? new ArrayList<>() : v; }
+  public EgressStatus getEgress() { return egress; }
+  public void setEgress(EgressStatus v) { this.egress = v; }
   public RolloutStatus getRollout() { return rollout; }
   public void setRollout(RolloutStatus v) { this.rollout = v; }
 
@@ -92,12 +97,13 @@ public class ReloadlyCredentialStatus {
         && Objects.equals(incidents, s.incidents)
         && Objects.equals(storeGeneration, s.storeGeneration)
         && Objects.equals(consumers, s.consumers)
-        && Objects.equals(rollout, s.rollout);
+        && Objects.equals(rollout, s.rollout)
+        && Objects.equals(egress, s.egress);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
-        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout);
+        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout, egress);
   }
 }

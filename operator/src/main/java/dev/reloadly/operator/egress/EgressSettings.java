@@ -1,0 +1,45 @@
+package dev.reloadly.operator.egress;
+
+import dev.reloadly.operator.api.v1alpha1.DnsPeer;
+import dev.reloadly.operator.api.v1alpha1.EgressMode;
+import dev.reloadly.operator.api.v1alpha1.EgressSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** spec.egress with defaults applied and the allowlist parsed. */
+public record EgressSettings(EgressMode mode, LabelSelector natNodeSelector, List<Cidr> allowlisted,
+    List<Integer> proxyPorts, String dnsNamespace, Map<String, String> dnsLabels,
+    List<NetworkPolicyEgressRule> additional) {
+
+  public static final List<Integer> DEFAULT_PROXY_PORTS = List.of(3128);
+  public static final String DEFAULT_DNS_NAMESPACE = "kube-system";
+  public static final Map<String, String> DEFAULT_DNS_LABELS = Map.of("k8s-app", "kube-dns");
+
+  /** @throws IllegalArgumentException naming the field */
+  public static EgressSettings of(EgressSpec spec) {
+    List<Cidr> allowlisted;
+    try {
+      allowlisted = Optional.ofNullable(spec.getAllowlistedIPs()).orElse(List.of()).stream()
+          .map(Cidr::parse).toList();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec.egress.allowlistedIPs: " + e.getMessage());
+    }
+    DnsPeer dns = Optional.ofNullable(spec.getDns()).orElseGet(DnsPeer::new);
+    return new EgressSettings(Optional.ofNullable(spec.getMode()).orElse(EgressMode.NetworkPolicy),
+        spec.getNatNodeSelector(), allowlisted,
+        spec.getProxyPorts() == null || spec.getProxyPorts().isEmpty() ? DEFAULT_PROXY_PORTS
+            : List.copyOf(spec.getProxyPorts()),
+        Optional.ofNullable(dns.getNamespace()).orElse(DEFAULT_DNS_NAMESPACE),
+        dns.getPodLabels() == null || dns.getPodLabels().isEmpty() ? DEFAULT_DNS_LABELS
+            : Map.copyOf(dns.getPodLabels()),
+        spec.getAdditionalEgress() == null ? List.of() : List.copyOf(spec.getAdditionalEgress()));
+  }
+
+  /** Whether {@code ip} is inside one of the allowlisted CIDRs. */
+  public boolean allowlists(String ip) {
+    return allowlisted.stream().anyMatch(c -> c.contains(ip));
+  }
+}
