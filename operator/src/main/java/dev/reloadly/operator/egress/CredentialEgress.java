@@ -82,12 +82,12 @@ public final class CredentialEgress {
         if (!c.rolled() || c.workload().isEmpty()) {
           continue;
         }
-        if (c.workload().get().matchLabels().isEmpty()) {
+        if (LabelSelectors.isEmpty(c.workload().get().selector())) {
           skipped.add(c.key());
           continue;
         }
         NetworkPolicy policy = EgressPolicies.build(in.credential(), c.name(),
-            c.workload().get().matchLabels(), settings, ready);
+            c.workload().get().selector(), settings, ready);
         desired.put(policy.getMetadata().getName(), policy);
       }
       List<String> conflicts = reconcile(existing, desired);
@@ -95,7 +95,7 @@ public final class CredentialEgress {
       String nat = ready.stream().map(n -> n.name() + " (" + n.internalIP() + ")").toList()
           .toString();
       String skippedNote = skipped.isEmpty() ? "" : "; no policy for " + skipped
-          + " (their selector has no matchLabels)";
+          + " (they have no pod selector)";
       conditions.add(!conflicts.isEmpty()
           ? new ConditionUpdate(EGRESS_READY, false, Conditions.TARGET_CONFLICT, "NetworkPolicies "
               + conflicts + " exist and are not this credential's; they are left untouched")

@@ -3,6 +3,7 @@ package dev.reloadly.operator.egress;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -19,7 +20,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The NetworkPolicy each consumer workload gets: its pods may reach DNS, the egress proxy on each
@@ -49,7 +49,7 @@ public final class EgressPolicies {
   }
 
   public static NetworkPolicy build(ReloadlyCredential credential, String workload,
-      Map<String, String> podLabels, EgressSettings settings, List<NatNode> natNodes) {
+      LabelSelector pods, EgressSettings settings, List<NatNode> natNodes) {
     List<NetworkPolicyEgressRule> rules = new ArrayList<>();
     rules.add(new NetworkPolicyEgressRuleBuilder()
         .withTo(new NetworkPolicyPeerBuilder()
@@ -85,7 +85,7 @@ public final class EgressPolicies {
             .withController(true).withBlockOwnerDeletion(true).build())
         .endMetadata()
         .withNewSpec()
-        .withPodSelector(new LabelSelectorBuilder().withMatchLabels(podLabels).build())
+        .withPodSelector(new LabelSelectorBuilder(pods).build())
         .withPolicyTypes("Egress")
         .withEgress(rules)
         .endSpec()

@@ -2,6 +2,7 @@ package dev.reloadly.operator.rollout;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
+import dev.reloadly.operator.selection.LabelSelectors;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -59,11 +60,12 @@ public final class ClusterWorkloadActions implements WorkloadActions {
 
   @Override
   public EvictStep evictNext(Workload w, Instant since) {
-    if (w.matchLabels().isEmpty()) {
+    if (LabelSelectors.isEmpty(w.selector())) {
+      // A workload that selects no pods (the API server refuses such a Deployment) has none to go.
       return EvictStep.NONE_LEFT;
     }
-    List<Pod> pods = client.pods().inNamespace(w.namespace()).withLabels(w.matchLabels()).list()
-        .getItems();
+    List<Pod> pods = client.pods().inNamespace(w.namespace()).withLabelSelector(w.selector())
+        .list().getItems();
     if (pods.stream().anyMatch(p -> p.getMetadata().getDeletionTimestamp() != null
         || !ready(p))) {
       return EvictStep.WAITING;

@@ -3,6 +3,7 @@ package dev.reloadly.operator.rollout;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * four kinds. Fields the API server left out read as absent, never as a failure.
  */
 public record Workload(WorkloadKind kind, String namespace, String name, Map<String, String> labels,
-    Map<String, String> matchLabels, long generation, String restartedFor, Object replicas,
+    Map<String, String> matchLabels, LabelSelector selector, long generation, String restartedFor, Object replicas,
     Instant restartAt, Map<String, Object> podSpec, Map<String, Object> status) {
 
   public static Optional<Workload> from(GenericKubernetesResource resource) {
@@ -36,7 +37,7 @@ public record Workload(WorkloadKind kind, String namespace, String name, Map<Str
     return Optional.of(new Workload(kind, resource.getMetadata().getNamespace(),
         resource.getMetadata().getName(),
         resource.getMetadata().getLabels() == null ? Map.of() : resource.getMetadata().getLabels(),
-        strings(map(spec.get("selector")).get("matchLabels")),
+        strings(map(spec.get("selector")).get("matchLabels")), selector(spec.get("selector")),
         generation == null ? 0 : generation, restarted instanceof String s ? s : null,
         spec.get("replicas"), instant(spec.get("restartAt")), map(template.get("spec")), map(resource.getAdditionalProperties().get("status"))));
   }
@@ -86,6 +87,18 @@ public record Workload(WorkloadKind kind, String namespace, String name, Map<Str
   static List<?> list(Object value) {
     return value instanceof List<?> l ? l : List.of();
   }
+
+  /** The pod selector, matchLabels and matchExpressions; null when the workload has none. */
+  private static LabelSelector selector(Object value) {
+    Map<String, Object> selector = map(value);
+    if (selector.isEmpty()) {
+      return null;
+    }
+    return SERIALIZATION.convertValue(selector, LabelSelector.class);
+  }
+
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
   private static Instant instant(Object value) {
     try {

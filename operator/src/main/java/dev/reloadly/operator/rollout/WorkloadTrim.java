@@ -45,8 +45,11 @@ public final class WorkloadTrim {
     copy(spec, trimmedSpec, "replicas");
     copy(spec, trimmedSpec, "restartAt");
     Map<String, Object> selector = map(spec.get("selector"));
-    if (selector.containsKey("matchLabels")) {
-      trimmedSpec.put("selector", Map.of("matchLabels", selector.get("matchLabels")));
+    Map<String, Object> trimmedSelector = new LinkedHashMap<>();
+    copy(selector, trimmedSelector, "matchLabels");
+    copy(selector, trimmedSelector, "matchExpressions");
+    if (!trimmedSelector.isEmpty()) {
+      trimmedSpec.put("selector", trimmedSelector);
     }
     Map<String, Object> template = map(spec.get("template"));
     Map<String, Object> trimmedTemplate = new LinkedHashMap<>();

@@ -92,4 +92,17 @@ class WorkloadTest {
     job.setKind("Job");
     assertThat(Workload.from(job)).isEmpty();
   }
+
+  @Test
+  void aSelectorWithExpressionsIsKept() {
+    GenericKubernetesResource full =
+        Workloads.workload(WorkloadKind.Deployment, "payments", "api", TARGET, Reading.VOLUME);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) full.getAdditionalProperties().get("spec");
+    spec.put("selector", Map.of("matchExpressions", List.of(Map.of("key", "app",
+        "operator", "In", "values", List.of("api", "api-canary")))));
+    Workload w = Workload.from(WorkloadTrim.trim(full)).orElseThrow();
+    assertThat(w.selector().getMatchExpressions()).singleElement()
+        .satisfies(e -> assertThat(e.getValues()).containsExactly("api", "api-canary"));
+  }
 }
