@@ -179,6 +179,12 @@ public final class OperatorRuntime implements AutoCloseable {
               + " maintenance pass retries", e.getClass().getSimpleName());
           runtime.pendingKeyReload = () -> keys.reload(keyStore);
         }
+        try {
+          reconciler.removeOrphanedGatewayPolicies();
+        } catch (RuntimeException e) {
+          LOG.warn("could not look for CiliumEgressGatewayPolicies of deleted credentials ({})",
+              e.getClass().getSimpleName());
+        }
         // A first pass at once finishes a re-wrap that a stopped operator left half done.
         runtime.scheduleMaintenance(Duration.ZERO, runtime.term.get());
         runtime.watchRotationRequests(client, config.namespace());

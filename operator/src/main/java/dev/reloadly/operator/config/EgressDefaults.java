@@ -14,6 +14,7 @@ public record EgressDefaults(String natNodeSelector) {
       throw new IllegalArgumentException("the NAT node selector must not be empty: the operator"
           + " would cache every Node of the cluster");
     }
+    dev.reloadly.operator.selection.LabelSelectors.parse(natNodeSelector);
   }
 
   public static EgressDefaults defaults() {

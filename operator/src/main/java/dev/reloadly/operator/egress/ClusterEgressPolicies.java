@@ -30,10 +30,13 @@ public final class ClusterEgressPolicies<P extends HasMetadata> implements Egres
   }
 
   @Override
-  public List<NetworkPolicy> existing(String namespace, String name) {
+  public List<NetworkPolicy> existing(String namespace, String name, String uid) {
     return informer.get().list(namespace, p -> {
       Map<String, String> labels = p.getMetadata().getLabels();
-      return labels != null && name.equals(labels.get(ApiLabels.CREDENTIAL));
+      return labels != null && name.equals(labels.get(ApiLabels.CREDENTIAL))
+          && p.getMetadata().getOwnerReferences() != null
+          && p.getMetadata().getOwnerReferences().stream()
+              .anyMatch(o -> uid != null && uid.equals(o.getUid()));
     }).toList();
   }
 

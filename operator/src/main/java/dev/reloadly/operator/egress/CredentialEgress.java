@@ -12,6 +12,8 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.lifecycle.ConditionUpdate;
 import dev.reloadly.operator.rollout.Consumer;
 import dev.reloadly.operator.selection.LabelSelectors;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,9 +32,15 @@ import java.util.TreeSet;
  */
 public final class CredentialEgress {
   private final EgressPolicyStore policies;
+  private final GatewayPolicyStore gateways;
+  private final LabelSelector defaultNatNodes;
 
-  public CredentialEgress(EgressPolicyStore policies) {
+  /** @param defaultNatNodes the operator's NAT node selector, for specs that set none */
+  public CredentialEgress(EgressPolicyStore policies, GatewayPolicyStore gateways,
+      LabelSelector defaultNatNodes) {
     this.policies = policies;
+    this.gateways = gateways;
+    this.defaultNatNodes = defaultNatNodes;
   }
 
   /**
@@ -42,7 +50,14 @@ public final class CredentialEgress {
    *     drift once
    */
   public record Input(ReloadlyCredential credential, Optional<EgressSettings> settings,
-      List<NatNode> nodes, List<Consumer> consumers, String previousAllowlistMessage) {}
+      List<NatNode> nodes, List<Consumer> consumers, String previousAllowlistMessage) {
+
+    /** The gateway policy status says the operator keeps, if any. */
+    String previousGateway() {
+      return Optional.ofNullable(credential.getStatus()).map(s -> s.getEgress())
+          .map(e -> e.getGatewayPolicy()).orElse(null);
+    }
+  }
 
   /**
    * @param status status.egress (null without spec.egress)
@@ -55,9 +70,11 @@ public final class CredentialEgress {
   public Result apply(Input in) {
     String namespace = in.credential().getMetadata().getNamespace();
     String name = in.credential().getMetadata().getName();
-    List<NetworkPolicy> existing = policies.existing(namespace, name);
+    List<NetworkPolicy> existing = policies.existing(namespace, name,
+        in.credential().getMetadata().getUid());
     if (in.settings().isEmpty()) {
       existing.forEach(policies::delete);
+      removeGateway(in.previousGateway());
       return new Result(null, List.of(), List.of(), new TreeSet<>());
     }
     EgressSettings settings = in.settings().get();
@@ -65,6 +82,8 @@ public final class CredentialEgress {
         .filter(n -> LabelSelectors.matches(settings.natNodeSelector(), n.labels()))
         .sorted(Comparator.comparing(NatNode::name)).toList();
     List<NatNode> ready = selected.stream().filter(NatNode::ready).toList();
+    // A Ready node without an InternalIP cannot be allowed: it does not count as a NAT node.
+    List<NatNode> usable = ready.stream().filter(n -> n.internalIP() != null).toList();
     EgressStatus status = new EgressStatus();
     status.setNatNodes(selected.stream().map(n -> new NatNodeStatus(n.name(), n.internalIP(),
         n.stableIP(), n.ready())).toList());
@@ -72,14 +91,60 @@ public final class CredentialEgress {
     List<ConditionUpdate> warnings = new ArrayList<>();
 
     if (settings.mode() == EgressMode.CiliumEgressGateway) {
-      existing.forEach(policies::delete);
-      conditions.add(new ConditionUpdate(EGRESS_READY, false, Conditions.MODE_NOT_SUPPORTED,
-          "mode CiliumEgressGateway is not supported by this release; use NetworkPolicy"));
+      if (!gateways.installed()) {
+        // Nothing else changes: policies written before (another mode) keep protecting.
+        conditions.add(new ConditionUpdate(EGRESS_READY, false, Conditions.CILIUM_NOT_INSTALLED,
+            "mode CiliumEgressGateway needs Cilium's CiliumEgressGatewayPolicy CRD (cilium.io/v2),"
+                + " which the API server does not serve; nothing was changed"));
+        status.setPolicies(existing.stream().map(p -> p.getMetadata().getName()).sorted()
+            .toList());
+        status.setGatewayPolicy(in.previousGateway());
+      } else {
+        List<LabelSelector> pods = in.consumers().stream()
+            .filter(c -> c.rolled() && c.workload().isPresent()
+                && !LabelSelectors.isEmpty(c.workload().get().selector()))
+            .map(c -> c.workload().get().selector()).toList();
+        GenericKubernetesResource desired = GatewayPolicies.build(in.credential(), pods,
+            LabelSelectors.isEmpty(settings.natNodeSelector()) ? defaultNatNodes
+                : settings.natNodeSelector(), settings);
+        String gatewayName = desired.getMetadata().getName();
+        Optional<GenericKubernetesResource> have = gateways.get(gatewayName);
+        boolean conflict = false;
+        if (have.isEmpty()) {
+          conflict = !gateways.create(desired);
+        } else if (!ours(have.get(), in.credential())) {
+          conflict = true;
+        } else if (!Objects.equals(have.get().getAdditionalProperties().get("spec"),
+            toPlain(desired.getAdditionalProperties().get("spec")))) {
+          gateways.update(have.get(), desired);
+        }
+        if (!conflict) {
+          existing.forEach(policies::delete);
+          status.setGatewayPolicy(gatewayName);
+        }
+        conditions.add(conflict
+            ? new ConditionUpdate(EGRESS_READY, false, Conditions.TARGET_CONFLICT,
+                "CiliumEgressGatewayPolicy " + gatewayName + " exists and is not this"
+                    + " credential's; it is left untouched")
+            : ready.isEmpty()
+            ? new ConditionUpdate(EGRESS_READY, false, Conditions.NO_NAT_NODES, "no Ready NAT"
+                + " node is selected: CiliumEgressGatewayPolicy " + gatewayName + " has no"
+                + " gateway to send the consumers' traffic through")
+            : new ConditionUpdate(EGRESS_READY, true, Conditions.POLICIES_APPLIED,
+                "CiliumEgressGatewayPolicy " + gatewayName + " sends the traffic of "
+                    + pods.size() + " consumer(s) to " + settings.destinationCIDRs()
+                    + " through the NAT nodes"));
+      }
     } else {
       List<String> skipped = new ArrayList<>();
       Map<String, NetworkPolicy> desired = new LinkedHashMap<>();
+      List<String> unpinned = new ArrayList<>();
       for (Consumer c : in.consumers()) {
-        if (!c.rolled() || c.workload().isEmpty()) {
+        if (c.workload().isEmpty()) {
+          continue;
+        }
+        if (!c.rolled()) {
+          unpinned.add(c.key());
           continue;
         }
         if (LabelSelectors.isEmpty(c.workload().get().selector())) {
@@ -87,19 +152,31 @@ public final class CredentialEgress {
           continue;
         }
         NetworkPolicy policy = EgressPolicies.build(in.credential(), c.name(),
-            c.workload().get().selector(), settings, ready);
+            c.workload().get().selector(), settings, usable);
+        if (desired.containsKey(policy.getMetadata().getName())) {
+          // Two kinds with one name (a Deployment and a StatefulSet "api"): the kind tells apart.
+          policy = EgressPolicies.build(in.credential(),
+              c.kind().name().toLowerCase(java.util.Locale.ROOT) + "-" + c.name(),
+              c.workload().get().selector(), settings, usable);
+        }
         desired.put(policy.getMetadata().getName(), policy);
       }
       List<String> conflicts = reconcile(existing, desired);
+      removeGateway(in.previousGateway());
       status.setPolicies(desired.keySet().stream().sorted().toList());
-      String nat = ready.stream().map(n -> n.name() + " (" + n.internalIP() + ")").toList()
+      String nat = usable.stream().map(n -> n.name() + " (" + n.internalIP() + ")").toList()
           .toString();
-      String skippedNote = skipped.isEmpty() ? "" : "; no policy for " + skipped
-          + " (they have no pod selector)";
+      String skippedNote = (skipped.isEmpty() ? "" : "; no policy for " + skipped
+          + " (they have no pod selector)")
+          + (unpinned.isEmpty() ? "" : "; " + unpinned + " read the target Secret but are not"
+          + " declared consumers, so their egress is not pinned (declare them, or set"
+          + " consumers.includeDiscovered)")
+          + (usable.size() < ready.size() ? "; Ready NAT nodes without an InternalIP are left"
+          + " out" : "");
       conditions.add(!conflicts.isEmpty()
           ? new ConditionUpdate(EGRESS_READY, false, Conditions.TARGET_CONFLICT, "NetworkPolicies "
               + conflicts + " exist and are not this credential's; they are left untouched")
-          : ready.isEmpty()
+          : usable.isEmpty()
           ? new ConditionUpdate(EGRESS_READY, false, Conditions.NO_NAT_NODES, "no Ready NAT node"
               + " is selected: the consumers' egress policies allow DNS and additionalEgress only,"
               + " so Reloadly cannot be reached" + skippedNote)
@@ -138,6 +215,50 @@ public final class CredentialEgress {
     conditions.add(allowlist);
     return new Result(status, conditions, warnings, outside);
   }
+
+  /** The credential was deleted: its cluster-scoped gateway policy goes too (no owner reference). */
+  public void credentialDeleted(String namespace, String name) {
+    if (gateways.installed()) {
+      gateways.delete(GatewayPolicies.name(namespace, name));
+    }
+  }
+
+  /** Removes the operator's gateway policies whose credential is not in {@code exists}. */
+  public void removeOrphanedGateways(java.util.function.BiPredicate<String, String> exists) {
+    if (!gateways.installed()) {
+      return;
+    }
+    for (GenericKubernetesResource policy : gateways.ours()) {
+      Map<String, String> labels = policy.getMetadata().getLabels();
+      String namespace = labels.get(GatewayPolicies.CREDENTIAL_NAMESPACE);
+      String credential = labels.get(ApiLabels.CREDENTIAL);
+      if (namespace != null && credential != null && !exists.test(namespace, credential)) {
+        gateways.delete(policy.getMetadata().getName());
+      }
+    }
+  }
+
+  private void removeGateway(String name) {
+    if (name != null && gateways.installed()) {
+      gateways.delete(name);
+    }
+  }
+
+  private static boolean ours(GenericKubernetesResource policy, ReloadlyCredential credential) {
+    Map<String, String> labels = policy.getMetadata().getLabels();
+    return labels != null && ApiLabels.MANAGED_BY_VALUE.equals(labels.get(ApiLabels.MANAGED_BY))
+        && credential.getMetadata().getName().equals(labels.get(ApiLabels.CREDENTIAL))
+        && credential.getMetadata().getNamespace()
+            .equals(labels.get(GatewayPolicies.CREDENTIAL_NAMESPACE));
+  }
+
+  /** The desired spec as the API server gives it back: plain maps and lists. */
+  private static Object toPlain(Object spec) {
+    return SERIALIZATION.convertValue(spec, Object.class);
+  }
+
+  private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization SERIALIZATION =
+      new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
 
   /** Creates, updates and deletes; returns the names it could not create (not its own). */
   private List<String> reconcile(List<NetworkPolicy> existing,

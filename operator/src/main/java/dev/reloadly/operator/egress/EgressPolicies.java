@@ -36,12 +36,16 @@ public final class EgressPolicies {
 
   /** {@code <credential>-egress-<workload>}, cut and suffixed with a hash when too long. */
   public static String name(String credential, String workload) {
-    String full = credential + "-egress-" + workload;
-    if (full.length() <= MAX_NAME) {
+    return shorten(credential + "-egress-" + workload, MAX_NAME);
+  }
+
+  /** {@code full} when it fits in {@code max} characters, else cut with a hash suffix. */
+  static String shorten(String full, int max) {
+    if (full.length() <= max) {
       return full;
     }
     String hash = sha256(full).substring(0, 10);
-    String head = full.substring(0, MAX_NAME - hash.length() - 1);
+    String head = full.substring(0, max - hash.length() - 1);
     while (head.endsWith("-") || head.endsWith(".")) {
       head = head.substring(0, head.length() - 1);
     }

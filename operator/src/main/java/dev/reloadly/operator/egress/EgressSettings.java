@@ -12,7 +12,9 @@ import java.util.Optional;
 /** spec.egress with defaults applied and the allowlist parsed. */
 public record EgressSettings(EgressMode mode, LabelSelector natNodeSelector, List<Cidr> allowlisted,
     List<Integer> proxyPorts, String dnsNamespace, Map<String, String> dnsLabels,
-    List<NetworkPolicyEgressRule> additional) {
+    List<NetworkPolicyEgressRule> additional, List<String> destinationCIDRs, String egressIP) {
+
+  public static final List<String> DEFAULT_DESTINATIONS = List.of("0.0.0.0/0");
 
   public static final List<Integer> DEFAULT_PROXY_PORTS = List.of(3128);
   public static final String DEFAULT_DNS_NAMESPACE = "kube-system";
@@ -35,7 +37,21 @@ public record EgressSettings(EgressMode mode, LabelSelector natNodeSelector, Lis
         Optional.ofNullable(dns.getNamespace()).orElse(DEFAULT_DNS_NAMESPACE),
         dns.getPodLabels() == null || dns.getPodLabels().isEmpty() ? DEFAULT_DNS_LABELS
             : Map.copyOf(dns.getPodLabels()),
-        spec.getAdditionalEgress() == null ? List.of() : List.copyOf(spec.getAdditionalEgress()));
+        spec.getAdditionalEgress() == null ? List.of() : List.copyOf(spec.getAdditionalEgress()),
+        destinations(spec.getDestinationCIDRs()),
+        spec.getEgressIP() == null || spec.getEgressIP().isBlank() ? null : spec.getEgressIP());
+  }
+
+  private static List<String> destinations(List<String> cidrs) {
+    if (cidrs == null || cidrs.isEmpty()) {
+      return DEFAULT_DESTINATIONS;
+    }
+    try {
+      cidrs.forEach(Cidr::parse);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec.egress.destinationCIDRs: " + e.getMessage());
+    }
+    return List.copyOf(cidrs);
   }
 
   /** Whether {@code ip} is inside one of the allowlisted CIDRs. */

@@ -11,6 +11,8 @@ import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
 import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.egress.ClusterEgressPolicies;
+import dev.reloadly.operator.egress.ClusterGatewayPolicies;
+import dev.reloadly.operator.selection.LabelSelectors;
 import dev.reloadly.operator.egress.CredentialEgress;
 import dev.reloadly.operator.egress.EgressPolicies;
 import dev.reloadly.operator.egress.EgressSettings;
@@ -135,7 +137,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       RolloutSettings rollouts, EgressDefaults egressDefaults, Supplier<OperatorKeys> keys,
       EventRecorder events, CredentialMetrics metrics, Clock clock) {
     this.natNodeSelector = egressDefaults.natNodeSelector();
-    this.egress = new CredentialEgress(new ClusterEgressPolicies<>(client, () -> egressPolicies));
+    this.egress = new CredentialEgress(new ClusterEgressPolicies<>(client, () -> egressPolicies),
+        new ClusterGatewayPolicies(client, clock),
+        LabelSelectors.parse(egressDefaults.natNodeSelector()));
     this.sources = sources;
     this.slots = new RolloutSlots(rollouts.maxConcurrent());
     this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client), slots);
@@ -276,6 +280,23 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   /** A deleted credential's workloads no longer count against the operator-wide rollout cap. */
   public void credentialDeleted(String namespace, String name) {
     slots.forget(key(namespace, name));
+    try {
+      egress.credentialDeleted(namespace, name);
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove the CiliumEgressGatewayPolicy of deleted credential {}/{} ({});"
+          + " it is removed at the next start", namespace, name, e.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Removes CiliumEgressGatewayPolicies whose credential is gone (deleted while no operator ran:
+   * a cluster-scoped object cannot be owned by a credential, so no garbage collector removes it).
+   */
+  public void removeOrphanedGatewayPolicies() {
+    if (credentials != null) {
+      egress.removeOrphanedGateways((namespace, name) ->
+          credentials.get(new ResourceID(name, namespace)).isPresent());
+    }
   }
 
   /** The deny-list changed: every credential is reconciled once, so a listed version is refused. */

@@ -45,4 +45,30 @@ public final class LabelSelectors {
     }
     return true;
   }
+
+  /**
+   * Parses an equality-based selector string as kubectl takes it: {@code key=value},
+   * {@code key==value} or a bare {@code key} (exists), comma-separated.
+   *
+   * @throws IllegalArgumentException for any other form (set-based, !=)
+   */
+  public static LabelSelector parse(String text) {
+    io.fabric8.kubernetes.api.model.LabelSelectorBuilder builder =
+        new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
+    for (String part : text.split(",")) {
+      String term = part.trim();
+      if (term.isEmpty() || term.contains("!") || term.contains("(") || term.contains(" ")) {
+        throw new IllegalArgumentException("'" + text + "' is not an equality-based label"
+            + " selector (key=value,key2=value2 or key)");
+      }
+      int eq = term.indexOf('=');
+      if (eq < 0) {
+        builder.addNewMatchExpression().withKey(term).withOperator("Exists").endMatchExpression();
+      } else {
+        String value = term.substring(term.startsWith("=", eq + 1) ? eq + 2 : eq + 1);
+        builder.addToMatchLabels(term.substring(0, eq), value);
+      }
+    }
+    return builder.build();
+  }
 }

@@ -44,6 +44,7 @@ import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.testing.ArgoRolloutsDiscovery;
+import dev.reloadly.operator.testing.CrdDiscovery;
 import dev.reloadly.operator.testing.Workloads;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -128,7 +129,9 @@ class RbacManifestTest {
     RbacPolicy policy = RbacPolicy.load(DEPLOY.resolve(manifest),
         OperatorHarness.OPERATOR_NAMESPACE, ACCOUNT);
     harness = new OperatorHarness(Clock.systemUTC(), EmbeddedApiServer.start(crud ->
-        authorizer = new AuthorizingDispatcher(ArgoRolloutsDiscovery.wrap(crud), policy,
+        authorizer = new AuthorizingDispatcher(new CrdDiscovery(ArgoRolloutsDiscovery.wrap(crud),
+            "cilium.io/v2", "CiliumEgressGatewayPolicy", "ciliumegressgatewaypolicies", false),
+            policy,
             EmbeddedApiServer.OPERATOR_TOKEN,
             USER)));
     this.knownGaps = knownGaps;
@@ -283,6 +286,20 @@ class RbacManifestTest {
         .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-egress-api-deployment").get()
         .getSpec().getEgress().get(1).getTo().get(0).getIpBlock().getCidr())
         .isEqualTo("10.0.0.2/32"));
+    // The Cilium egress gateway: one cluster-scoped policy, created, changed, then removed.
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"egress\":{\"mode\":\"CiliumEgressGateway\"}}}");
+    awaitChecked(() -> assertThat(gateway()).isNotNull());
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"egress\":{\"egressIP\":\"192.0.2.10\"}}}");
+    awaitChecked(() -> assertThat(gateway().getAdditionalProperties().get("spec").toString())
+        .contains("192.0.2.10"));
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"egress\":{\"mode\":\"NetworkPolicy\"}}}");
+    awaitChecked(() -> assertThat(gateway()).isNull());
     harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
         .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
             "{\"spec\":{\"egress\":null}}");
@@ -314,6 +331,12 @@ class RbacManifestTest {
         .getItems()).as("the operator recorded Events").isNotEmpty();
     // Stopping releases the Lease.
     harness.stop();
+  }
+
+  private io.fabric8.kubernetes.api.model.GenericKubernetesResource gateway() {
+    return harness.client().genericKubernetesResources(
+        dev.reloadly.operator.egress.GatewayPolicies.CONTEXT)
+        .withName(CredentialFixtures.NAMESPACE + "-shop").get();
   }
 
   /** Waits for the assertion, but fails at once, naming it, when a request was denied. */

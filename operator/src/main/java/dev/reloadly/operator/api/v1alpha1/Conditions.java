@@ -55,7 +55,7 @@ public final class Conditions {
   public static final String NO_CONSUMERS = "NoConsumers";
   public static final String POLICIES_APPLIED = "PoliciesApplied";
   public static final String NO_NAT_NODES = "NoNatNodes";
-  public static final String MODE_NOT_SUPPORTED = "ModeNotSupported";
+  public static final String CILIUM_NOT_INSTALLED = "CiliumNotInstalled";
   public static final String ALLOWLISTED = "Allowlisted";
   public static final String IP_NOT_ALLOWLISTED = "IPNotAllowlisted";
   /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */

@@ -33,7 +33,8 @@ public class EgressSpec {
   private List<@Size(max = 43) String> allowlistedIPs;
 
   @Default("NetworkPolicy")
-  @JsonPropertyDescription("NetworkPolicy (default) or CiliumEgressGateway.")
+  @JsonPropertyDescription("NetworkPolicy (default): one policy per consumer workload; or"
+      + " CiliumEgressGateway: one CiliumEgressGatewayPolicy (Cilium must be installed).")
   private EgressMode mode;
 
   @JsonPropertyDescription("Further egress rules the consumers need, passed through into each"
@@ -51,6 +52,20 @@ public class EgressSpec {
       + " labelled k8s-app: kube-dns in namespace kube-system.")
   private DnsPeer dns;
 
+  @Size(max = 32)
+  @JsonPropertyDescription("CiliumEgressGateway mode: destinations whose traffic leaves through the"
+      + " gateway. Default [0.0.0.0/0]: Reloadly publishes no fixed address ranges.")
+  private List<@Size(max = 43) String> destinationCIDRs;
+
+  @Size(max = 45)
+  @JsonPropertyDescription("CiliumEgressGateway mode: the IP the gateway node uses as the source"
+      + " (Cilium's egressGateway.egressIP). Default: the node's own.")
+  private String egressIP;
+
+  public List<String> getDestinationCIDRs() { return destinationCIDRs; }
+  public void setDestinationCIDRs(List<String> v) { this.destinationCIDRs = v; }
+  public String getEgressIP() { return egressIP; }
+  public void setEgressIP(String v) { this.egressIP = v; }
   public List<Integer> getProxyPorts() { return proxyPorts; }
   public void setProxyPorts(List<Integer> ports) { this.proxyPorts = ports; }
   public DnsPeer getDns() { return dns; }

@@ -16,6 +16,12 @@ public class EgressStatus {
   @JsonPropertyDescription("Names of the NetworkPolicies the operator keeps for the consumers.")
   private List<String> policies = new ArrayList<>();
 
+  @JsonPropertyDescription("Name of the cluster-scoped CiliumEgressGatewayPolicy the operator keeps"
+      + " (mode CiliumEgressGateway).")
+  private String gatewayPolicy;
+
+  public String getGatewayPolicy() { return gatewayPolicy; }
+  public void setGatewayPolicy(String v) { this.gatewayPolicy = v; }
   public List<NatNodeStatus> getNatNodes() { return natNodes; }
   public void setNatNodes(List<NatNodeStatus> v) { this.natNodes = v == null ? new ArrayList<>() : v; }
   public List<String> getPolicies() { return policies; }
@@ -24,11 +30,12 @@ public class EgressStatus {
   @Override
   public boolean equals(Object o) {
     return o instanceof EgressStatus e && Objects.equals(natNodes, e.natNodes)
-        && Objects.equals(policies, e.policies);
+        && Objects.equals(policies, e.policies)
+        && Objects.equals(gatewayPolicy, e.gatewayPolicy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(natNodes, policies);
+    return Objects.hash(natNodes, policies, gatewayPolicy);
   }
 }

@@ -55,9 +55,9 @@ public class ReloadlyCredentialSpec {
 
   @JsonPropertyDescription(
       "Egress control: Reloadly traffic leaves only through NAT nodes whose IPs are allowlisted"
-          + " with Reloadly (guideline C7): a NetworkPolicy per consumer workload, and a check of"
-          + " the NAT nodes' stable IPs against allowlistedIPs (see docs/egress.md). Mode"
-          + " CiliumEgressGateway and the egress probe are not supported yet.")
+          + " with Reloadly (guideline C7): a NetworkPolicy per consumer workload (or one"
+          + " CiliumEgressGatewayPolicy), and a check of the NAT nodes' stable IPs against"
+          + " allowlistedIPs (see docs/egress.md). The egress probe is not supported yet.")
   private EgressSpec egress;
 
   @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced."
