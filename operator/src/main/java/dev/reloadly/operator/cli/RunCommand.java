@@ -119,6 +119,12 @@ public final class RunCommand implements Callable<Integer> {
           + EgressDefaults.DEFAULT_NAT_NODE_SELECTOR + ".")
   String natNodeSelector;
 
+  @Option(names = "--probe-image", defaultValue = "${env:PROBE_IMAGE}",
+      description = "Image of the egress probe Job when spec.egress.probe.image is not set; it"
+          + " needs sh and curl (env PROBE_IMAGE). Default: "
+          + EgressDefaults.DEFAULT_PROBE_IMAGE + ".")
+  String probeImage;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -180,7 +186,8 @@ public final class RunCommand implements Callable<Integer> {
           period("--kek-rotation", kekRotation, defaults.kekRotation()), leaderElection(),
           kekSettings(), incidents, rolloutSettings(), new EgressDefaults(
               blank(natNodeSelector) ? EgressDefaults.DEFAULT_NAT_NODE_SELECTOR
-                  : natNodeSelector.trim()));
+                  : natNodeSelector.trim(),
+              blank(probeImage) ? EgressDefaults.DEFAULT_PROBE_IMAGE : probeImage.trim()));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -12,6 +12,14 @@ import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.egress.ClusterEgressPolicies;
 import dev.reloadly.operator.egress.ClusterGatewayPolicies;
+import dev.reloadly.operator.egress.ClusterProbeJobs;
+import dev.reloadly.operator.egress.EgressProbe;
+import dev.reloadly.operator.egress.ProbeJobs;
+import dev.reloadly.operator.api.v1alpha1.EgressMode;
+import dev.reloadly.operator.api.v1alpha1.EgressSpec;
+import dev.reloadly.operator.api.v1alpha1.EgressStatus;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import dev.reloadly.operator.selection.LabelSelectors;
 import dev.reloadly.operator.egress.CredentialEgress;
 import dev.reloadly.operator.egress.EgressPolicies;
@@ -95,6 +103,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   static final String NAMESPACE_INDEX = "by-namespace";
   static final String EGRESS_POLICIES = "egress-policies";
   static final String NAT_NODES = "nat-nodes";
+  static final String PROBE_JOBS = "egress-probe-jobs";
   /** After a status conflict the reconcile starts again from a fresh copy this soon. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(1);
 
@@ -113,6 +122,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final RolloutSlots slots;
   private final CredentialEgress egress;
   private final String natNodeSelector;
+  private final LabelSelector defaultNatNodes;
+  private final EgressDefaults egressDefaults;
+  private final EgressProbe probe;
   private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -123,6 +135,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private WorkloadInformers<ReloadlyCredential> workloads;
   private InformerEventSource<NetworkPolicy, ReloadlyCredential> egressPolicies;
   private InformerEventSource<Node, ReloadlyCredential> natNodes;
+  private InformerEventSource<Job, ReloadlyCredential> probeJobs;
 
   /**
    * @param client the operator's client, for the status and signal writes
@@ -137,9 +150,11 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       RolloutSettings rollouts, EgressDefaults egressDefaults, Supplier<OperatorKeys> keys,
       EventRecorder events, CredentialMetrics metrics, Clock clock) {
     this.natNodeSelector = egressDefaults.natNodeSelector();
+    this.defaultNatNodes = LabelSelectors.parse(natNodeSelector);
+    this.egressDefaults = egressDefaults;
+    this.probe = new EgressProbe(new ClusterProbeJobs<>(client, () -> probeJobs));
     this.egress = new CredentialEgress(new ClusterEgressPolicies<>(client, () -> egressPolicies),
-        new ClusterGatewayPolicies(client, clock),
-        LabelSelectors.parse(egressDefaults.natNodeSelector()));
+        new ClusterGatewayPolicies(client, clock), defaultNatNodes);
     this.sources = sources;
     this.slots = new RolloutSlots(rollouts.maxConcurrent());
     this.rollout = new ConsumerRollout(new ClusterWorkloadActions(client), slots);
@@ -207,10 +222,17 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
                 .collect(Collectors.<ResourceID>toSet()))
             .build(),
         context);
+    probeJobs = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Job.class, ReloadlyCredential.class)
+            .withName(PROBE_JOBS)
+            .withLabelSelector(ProbeJobs.SELECTOR)
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReloadlyCredential.class))
+            .build(),
+        context);
     credentials = context.getPrimaryCache();
     List<EventSource<?, ReloadlyCredential>> all = new ArrayList<>(
         List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges, egressPolicies,
-            natNodes));
+            natNodes, probeJobs));
     all.addAll(workloads.sources());
     return all;
   }
@@ -413,7 +435,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
           TargetSecret.keys(credential).accessToken());
       Optional<Instant> rolledAt = rollConsumers(credential, consumers,
           outcome.stored().ledger(), owned, status, requeue, now);
-      pinEgress(credential, consumers, status);
+      pinEgress(credential, consumers, owned, status, requeue, now);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
     } finally {
@@ -455,7 +477,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
 
   /** Pins the consumers' egress to the NAT nodes and checks their IPs against the allowlist. */
   private void pinEgress(ReloadlyCredential credential, List<Consumer> consumers,
-      StatusDraft status) {
+      OwnedSecrets owned, StatusDraft status, Requeue requeue, Instant now) {
     Optional<EgressSettings> settings = Optional.ofNullable(credential.getSpec().getEgress())
         .map(EgressSettings::of);
     CredentialEgress.Result result = egress.apply(new CredentialEgress.Input(credential, settings,
@@ -470,6 +492,35 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     result.warnings().forEach(w -> events.warning(credential, w.reason(), w.message()));
     metrics.notAllowlisted(credential.getMetadata().getNamespace(),
         credential.getMetadata().getName(), result.notAllowlisted());
+    if (settings.isEmpty()) {
+      status.removeCondition(Conditions.EGRESS_VERIFIED);
+      return;
+    }
+    EgressSpec spec = credential.getSpec().getEgress();
+    EgressProbe.Result probed = probe.probe(new EgressProbe.Input(credential, spec.getProbe(),
+        Optional.ofNullable(credential.getStatus()).map(ReloadlyCredentialStatus::getEgress)
+            .map(EgressStatus::getProbe).orElse(null),
+        TargetSecret.mode(credential).includesToken(),
+        name -> ProbeJobs.build(credential, name, owned.targetName(),
+            TargetSecret.keys(credential).accessToken(), credential.getSpec().getProduct()
+                .baseUrl(credential.getSpec().getEnvironment()) + "/accounts/balance",
+            Optional.ofNullable(spec.getProbe().getImage()).filter(i -> !i.isBlank())
+                .orElse(egressDefaults.probeImage()),
+            LabelSelectors.isEmpty(settings.get().natNodeSelector())
+                ? defaultNatNodes : settings.get().natNodeSelector(),
+            settings.get().mode() == EgressMode.NetworkPolicy
+                ? settings.get().proxyPorts().get(0) : null,
+            spec.getProbe().getTolerations()),
+        now));
+    if (probed.remove()) {
+      status.removeCondition(Conditions.EGRESS_VERIFIED);
+      return;
+    }
+    if (result.status() != null) {
+      result.status().setProbe(probed.status());
+    }
+    probed.condition().ifPresent(status::apply);
+    probed.nextDue().ifPresent(requeue::at);
   }
 
   @Override

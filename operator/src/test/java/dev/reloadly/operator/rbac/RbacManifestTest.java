@@ -274,7 +274,10 @@ class RbacManifestTest {
         .build()).create();
     harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
         .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"spec\":{\"egress\":{\"allowlistedIPs\":[\"203.0.113.7/32\"]}}}");
+            "{\"spec\":{\"egress\":{\"allowlistedIPs\":[\"203.0.113.7/32\"],"
+                + "\"probe\":{\"enabled\":true}}}}");
+    awaitChecked(() -> assertThat(harness.client().batch().v1().jobs()
+        .inNamespace(CredentialFixtures.NAMESPACE).list().getItems()).isNotEmpty());
     awaitChecked(() -> assertThat(harness.client().network().v1().networkPolicies()
         .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-egress-api-deployment").get())
         .isNotNull());

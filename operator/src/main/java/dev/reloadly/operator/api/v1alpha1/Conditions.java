@@ -19,6 +19,7 @@ public final class Conditions {
   public static final String ROLLOUT_COMPLETE = "RolloutComplete";
   public static final String EGRESS_READY = "EgressReady";
   public static final String EGRESS_ALLOWLISTED = "EgressAllowlisted";
+  public static final String EGRESS_VERIFIED = "EgressVerified";
 
   // Reasons
   public static final String RECONCILED = "Reconciled";
@@ -56,6 +57,11 @@ public final class Conditions {
   public static final String POLICIES_APPLIED = "PoliciesApplied";
   public static final String NO_NAT_NODES = "NoNatNodes";
   public static final String CILIUM_NOT_INSTALLED = "CiliumNotInstalled";
+  public static final String PROBE_PASSED = "ProbePassed";
+  public static final String PROBE_REJECTED = "ProbeRejected";
+  public static final String PROBE_FAILED = "ProbeFailed";
+  public static final String PROBE_RUNNING = "ProbeRunning";
+  public static final String NO_TOKEN = "NoToken";
   public static final String ALLOWLISTED = "Allowlisted";
   public static final String IP_NOT_ALLOWLISTED = "IPNotAllowlisted";
   /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */

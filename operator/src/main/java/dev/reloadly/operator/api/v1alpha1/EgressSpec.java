@@ -62,6 +62,12 @@ public class EgressSpec {
       + " (Cilium's egressGateway.egressIP). Default: the node's own.")
   private String egressIP;
 
+  @JsonPropertyDescription("The egress probe: a Job on a NAT node that calls Reloadly with the"
+      + " current token through the consumers' path (EgressVerified).")
+  private ProbeSpec probe;
+
+  public ProbeSpec getProbe() { return probe; }
+  public void setProbe(ProbeSpec v) { this.probe = v; }
   public List<String> getDestinationCIDRs() { return destinationCIDRs; }
   public void setDestinationCIDRs(List<String> v) { this.destinationCIDRs = v; }
   public String getEgressIP() { return egressIP; }

@@ -20,6 +20,11 @@ public class EgressStatus {
       + " (mode CiliumEgressGateway).")
   private String gatewayPolicy;
 
+  @JsonPropertyDescription("The last egress probe (spec.egress.probe).")
+  private ProbeStatus probe;
+
+  public ProbeStatus getProbe() { return probe; }
+  public void setProbe(ProbeStatus v) { this.probe = v; }
   public String getGatewayPolicy() { return gatewayPolicy; }
   public void setGatewayPolicy(String v) { this.gatewayPolicy = v; }
   public List<NatNodeStatus> getNatNodes() { return natNodes; }
@@ -31,11 +36,12 @@ public class EgressStatus {
   public boolean equals(Object o) {
     return o instanceof EgressStatus e && Objects.equals(natNodes, e.natNodes)
         && Objects.equals(policies, e.policies)
-        && Objects.equals(gatewayPolicy, e.gatewayPolicy);
+        && Objects.equals(gatewayPolicy, e.gatewayPolicy)
+        && Objects.equals(probe, e.probe);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(natNodes, policies, gatewayPolicy);
+    return Objects.hash(natNodes, policies, gatewayPolicy, probe);
   }
 }

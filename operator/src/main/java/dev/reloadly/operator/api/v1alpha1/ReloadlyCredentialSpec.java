@@ -57,7 +57,7 @@ public class ReloadlyCredentialSpec {
       "Egress control: Reloadly traffic leaves only through NAT nodes whose IPs are allowlisted"
           + " with Reloadly (guideline C7): a NetworkPolicy per consumer workload (or one"
           + " CiliumEgressGatewayPolicy), and a check of the NAT nodes' stable IPs against"
-          + " allowlistedIPs (see docs/egress.md). The egress probe is not supported yet.")
+          + " allowlistedIPs, and optionally a probe through the NAT path (see docs/egress.md).")
   private EgressSpec egress;
 
   @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced."
