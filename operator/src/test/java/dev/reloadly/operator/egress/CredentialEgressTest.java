@@ -8,13 +8,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
-import dev.reloadly.operator.api.v1alpha1.Consumers;
 import dev.reloadly.operator.api.v1alpha1.EgressSpec;
 import dev.reloadly.operator.api.v1alpha1.NatNodeStatus;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
-import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
+import dev.reloadly.operator.testing.CredentialFixtures;
 import dev.reloadly.operator.testing.CredentialSteps;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.Workloads;
@@ -111,7 +110,7 @@ class CredentialEgressTest {
     harness.awaitSettled();
     int writes = harness.server().writes().size();
     long settled = harness.reconciles();
-    touchSource();
+    steps.touchSource();
     harness.assertReconciledWithoutWrites(settled, writes + 1);
 
     // nat-b becomes Ready: it is allowed, and its stable IP is not on the allowlist.
@@ -175,12 +174,6 @@ class CredentialEgressTest {
         .filter(c -> c.startsWith("10.0.")).toList();
   }
 
-  private void touchSource() {
-    harness.client().secrets().inNamespace(NAMESPACE).withName("src").edit(s -> {
-      s.getMetadata().getLabels().put("touched", Long.toString(System.nanoTime()));
-      return s;
-    });
-  }
 
   private void node(String name, String internal, String external, String annotatedIp,
       boolean ready, boolean nat) {
@@ -211,12 +204,7 @@ class CredentialEgressTest {
   private void createCredential() {
     harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
     ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
-    Consumers consumers = new Consumers();
-    WorkloadRef ref = new WorkloadRef();
-    ref.setKind(WorkloadKind.Deployment);
-    ref.setName("api");
-    consumers.setWorkloads(List.of(ref));
-    credential.getSpec().setConsumers(consumers);
+    CredentialFixtures.withConsumer(credential, WorkloadKind.Deployment, "api");
     EgressSpec egress = new EgressSpec();
     egress.setAllowlistedIPs(List.of("203.0.113.7/32"));
     egress.setAdditionalEgress(List.of(new io.fabric8.kubernetes.api.model.networking.v1

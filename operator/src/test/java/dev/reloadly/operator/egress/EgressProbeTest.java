@@ -103,7 +103,7 @@ class EgressProbeTest {
 
     // Not again before the interval; at it, a new Job. Reloadly refuses this one.
     clock.advance(Duration.ofHours(6));
-    touchSource();
+    steps.touchSource();
     Job second = await().atMost(WAIT).until(this::currentJob,
         j -> j != null && !j.getMetadata().getName().equals(job.getMetadata().getName()));
     finish(second, false, "http=403 curl=0");
@@ -149,12 +149,6 @@ class EgressProbeTest {
         .withName(c.getStatus().getEgress().getProbe().getJob()).get();
   }
 
-  private void touchSource() {
-    harness.client().secrets().inNamespace(NAMESPACE).withName("src").edit(s -> {
-      s.getMetadata().getLabels().put("touched", Long.toString(System.nanoTime()));
-      return s;
-    });
-  }
 
   private void createCredential(TargetMode mode) {
     harness.client().resource(sourceSecret("src", ID, "secret-1")).create();

@@ -8,15 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
-import dev.reloadly.operator.api.v1alpha1.Consumers;
 import dev.reloadly.operator.api.v1alpha1.EgressMode;
 import dev.reloadly.operator.api.v1alpha1.EgressSpec;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
-import dev.reloadly.operator.api.v1alpha1.WorkloadRef;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
 import dev.reloadly.operator.testing.CrdDiscovery;
+import dev.reloadly.operator.testing.CredentialFixtures;
 import dev.reloadly.operator.testing.CredentialSteps;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.Workloads;
@@ -107,10 +106,7 @@ class GatewayPolicyTest {
     harness.awaitSettled();
     int writes = harness.server().writes().size();
     long settled = harness.reconciles();
-    harness.client().secrets().inNamespace(NAMESPACE).withName("src").edit(s -> {
-      s.getMetadata().getLabels().put("touched", "1");
-      return s;
-    });
+    steps.touchSource();
     harness.assertReconciledWithoutWrites(settled, writes + 1);
 
     // Back to NetworkPolicy mode: the gateway policy goes, a NetworkPolicy comes.
@@ -154,12 +150,7 @@ class GatewayPolicyTest {
   private void createCredential(EgressMode mode, String egressIp) {
     harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
     ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
-    Consumers consumers = new Consumers();
-    WorkloadRef ref = new WorkloadRef();
-    ref.setKind(WorkloadKind.Deployment);
-    ref.setName("api");
-    consumers.setWorkloads(List.of(ref));
-    credential.getSpec().setConsumers(consumers);
+    CredentialFixtures.withConsumer(credential, WorkloadKind.Deployment, "api");
     EgressSpec egress = new EgressSpec();
     egress.setMode(mode);
     egress.setEgressIP(egressIp);

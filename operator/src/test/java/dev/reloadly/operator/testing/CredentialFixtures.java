@@ -84,4 +84,23 @@ public final class CredentialFixtures {
         .withData(Map.of("client_id", b64(clientId), "client_secret", b64(clientSecret)))
         .build();
   }
+
+  /** Declares {@code kind/name} a consumer of {@code credential} (spec.consumers.workloads). */
+  public static ReloadlyCredential withConsumer(ReloadlyCredential credential,
+      dev.reloadly.operator.api.v1alpha1.WorkloadKind kind, String name) {
+    dev.reloadly.operator.api.v1alpha1.Consumers consumers =
+        java.util.Optional.ofNullable(credential.getSpec().getConsumers())
+            .orElseGet(dev.reloadly.operator.api.v1alpha1.Consumers::new);
+    dev.reloadly.operator.api.v1alpha1.WorkloadRef ref =
+        new dev.reloadly.operator.api.v1alpha1.WorkloadRef();
+    ref.setKind(kind);
+    ref.setName(name);
+    java.util.List<dev.reloadly.operator.api.v1alpha1.WorkloadRef> refs =
+        new java.util.ArrayList<>(consumers.getWorkloads() == null ? java.util.List.of()
+            : consumers.getWorkloads());
+    refs.add(ref);
+    consumers.setWorkloads(refs);
+    credential.getSpec().setConsumers(consumers);
+    return credential;
+  }
 }

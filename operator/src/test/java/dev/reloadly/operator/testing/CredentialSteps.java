@@ -64,4 +64,17 @@ public final class CredentialSteps {
         .map(CredentialVersionStatus::getState).findFirst().orElse("absent");
   }
 
+
+  /**
+   * Changes only a label of the source Secret: the operator reconciles, with nothing to do.
+   * Returns the reconcile count from before, for {@link OperatorHarness#awaitReconcileAfter}.
+   */
+  public long touchSource() {
+    long before = harness.reconciles();
+    harness.client().secrets().inNamespace(NAMESPACE).withName(source).edit(s -> {
+      s.getMetadata().getLabels().put("touched", Long.toString(System.nanoTime()));
+      return s;
+    });
+    return before;
+  }
 }
