@@ -54,6 +54,9 @@ class RunCommandTest {
       "--incident-history=0 | --incident-history: must be between 1 and 100, got 0",
       "--incident-history=101 | --incident-history: must be between 1 and 100",
       "--incident-history=many | --incident-history: 'many' is not a whole number",
+      "--max-concurrent-rollouts=0 | the operator-wide rollout cap must be between 1 and 1000",
+      "--argo-rollouts=maybe | --argo-rollouts: 'maybe' is neither true nor false",
+      "--nat-node-selector=tier!=nat | is not an equality-based label selector",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
