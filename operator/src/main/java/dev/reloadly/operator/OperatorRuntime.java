@@ -140,7 +140,7 @@ public final class OperatorRuntime implements AutoCloseable {
         new CredentialSourceReader(new SealedValueOpener(new Sealer(random),
             () -> keys.get().sealing())),
         new TokenRequester(tokens, new ValidationBackoff(Backoff.defaults())),
-        denyList, config.incidentHistory(), config.rollouts(), config.egress(), keys, new EventRecorder(client, clock),
+        denyList, config, keys, new EventRecorder(client, clock),
         credentialMetrics, clock);
     denyList.onChange(reconciler::denyListChanged);
     KeyMaintenance maintenance = new KeyMaintenance(keyStore, keys, clock,

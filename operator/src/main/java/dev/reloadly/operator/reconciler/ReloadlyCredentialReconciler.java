@@ -8,7 +8,13 @@ import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
+import dev.reloadly.operator.compliance.ComplianceFacts;
+import dev.reloadly.operator.compliance.ComplianceReport;
+import dev.reloadly.operator.compliance.FreeMail;
 import dev.reloadly.operator.config.EgressDefaults;
+import dev.reloadly.operator.config.OperatorConfig;
+import dev.reloadly.operator.crypto.LocalKeyEncryptionKey;
+import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.egress.ClusterEgressPolicies;
 import dev.reloadly.operator.egress.ClusterGatewayPolicies;
@@ -125,6 +131,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final LabelSelector defaultNatNodes;
   private final EgressDefaults egressDefaults;
   private final EgressProbe probe;
+  private final ComplianceReport compliance;
+  private final java.net.URI authUrl;
   private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -141,14 +149,16 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
    * @param client the operator's client, for the status and signal writes
    * @param tokens the one way to ask Reloadly for a token, shared by validation and minting
    * @param denyList the operator-wide list of compromised fingerprints
-   * @param incidentHistory how many compromise incidents each credential keeps
-   * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
-   * @param egressDefaults which Nodes are watched as NAT nodes
+   * @param config incident history, rollout cap, NAT node selector, probe image, auth URL
    */
   public ReloadlyCredentialReconciler(KubernetesClient client, CredentialSourceReader sources,
-      TokenRequester tokens, DenyListSecret denyList, int incidentHistory,
-      RolloutSettings rollouts, EgressDefaults egressDefaults, Supplier<OperatorKeys> keys,
-      EventRecorder events, CredentialMetrics metrics, Clock clock) {
+      TokenRequester tokens, DenyListSecret denyList, OperatorConfig config,
+      Supplier<OperatorKeys> keys, EventRecorder events, CredentialMetrics metrics, Clock clock) {
+    int incidentHistory = config.incidentHistory();
+    RolloutSettings rollouts = config.rollouts();
+    EgressDefaults egressDefaults = config.egress();
+    this.authUrl = config.reloadlyAuthUrl();
+    this.compliance = new ComplianceReport(FreeMail.DOMAINS);
     this.natNodeSelector = egressDefaults.natNodeSelector();
     this.defaultNatNodes = LabelSelectors.parse(natNodeSelector);
     this.egressDefaults = egressDefaults;
@@ -436,6 +446,12 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       Optional<Instant> rolledAt = rollConsumers(credential, consumers,
           outcome.stored().ledger(), owned, status, requeue, now);
       pinEgress(credential, consumers, owned, status, requeue, now);
+      report(credential, new ComplianceFacts(credential.getSpec(), policy,
+          outcome.stored().ledger(), status.status().getConditions(),
+          source instanceof SourceResult.Read read ? read.origin() : null, consumers,
+          outcome.stored().kekIds().stream().allMatch(id -> keys.keks().find(id).isPresent()),
+          !(keys.keks().active() instanceof LocalKeyEncryptionKey), authUrl,
+          HttpReloadlyTokenClient.TLS_PROTOCOLS, now), status, requeue);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
     } finally {
@@ -521,6 +537,16 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     }
     probed.condition().ifPresent(status::apply);
     probed.nextDue().ifPresent(requeue::at);
+  }
+
+  /** Checks the credential against Reloadly's guidelines (docs/compliance.md). */
+  private void report(ReloadlyCredential credential, ComplianceFacts facts, StatusDraft status,
+      Requeue requeue) {
+    ComplianceReport.Report report = compliance.run(facts,
+        credential.getStatus() == null ? null : credential.getStatus().getCompliance());
+    status.status().setCompliance(report.status());
+    status.apply(report.condition());
+    report.nextDue().ifPresent(requeue::at);
   }
 
   @Override

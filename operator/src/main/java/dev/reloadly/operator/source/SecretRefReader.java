@@ -34,7 +34,8 @@ public final class SecretRefReader {
       wipe(clientSecret);
       return problem;
     }
-    return new SourceResult.Read(new CredentialMaterial(clientId, clientSecret), null);
+    return new SourceResult.Read(new CredentialMaterial(clientId, clientSecret), null,
+        SourceOrigin.of(found.get().getMetadata()));
   }
 
   private static char[] value(Map<String, String> data, String key) {

@@ -38,6 +38,9 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     this(authUrl, clock, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
   }
 
+  /** The only protocols the client speaks: never below TLS 1.2 (guideline B8). */
+  public static final java.util.List<String> TLS_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
+
   /**
    * @param authUrl the token endpoint; https, or http only to a loopback simulator
    * @throws IllegalArgumentException when {@code authUrl} is plain http to a non-loopback host
@@ -49,7 +52,7 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.serverDelay = new ServerDelay(clock);
     SSLParameters tls = new SSLParameters();
-    tls.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    tls.setProtocols(TLS_PROTOCOLS.toArray(String[]::new));
     this.http = HttpClient.newBuilder()
         .sslParameters(tls)
         .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))

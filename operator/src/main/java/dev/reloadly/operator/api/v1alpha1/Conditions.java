@@ -18,6 +18,7 @@ public final class Conditions {
   public static final String CREDENTIAL_COMPROMISED = "CredentialCompromised";
   public static final String ROLLOUT_COMPLETE = "RolloutComplete";
   public static final String EGRESS_READY = "EgressReady";
+  public static final String COMPLIANT = "Compliant";
   public static final String EGRESS_ALLOWLISTED = "EgressAllowlisted";
   public static final String EGRESS_VERIFIED = "EgressVerified";
 
@@ -62,6 +63,8 @@ public final class Conditions {
   public static final String PROBE_FAILED = "ProbeFailed";
   public static final String PROBE_RUNNING = "ProbeRunning";
   public static final String NO_TOKEN = "NoToken";
+  public static final String CHECKS_PASS = "ChecksPass";
+  public static final String CHECKS_FAIL = "ChecksFail";
   public static final String ALLOWLISTED = "Allowlisted";
   public static final String IP_NOT_ALLOWLISTED = "IPNotAllowlisted";
   /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */

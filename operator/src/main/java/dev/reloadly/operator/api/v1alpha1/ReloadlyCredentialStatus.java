@@ -17,7 +17,7 @@ public class ReloadlyCredentialStatus {
 
   @JsonPropertyDescription(
       "Ready, SourceReady, CredentialValid, TokenReady, RotationDue, RotationOverdue,"
-          + " CredentialCompromised, RolloutComplete, EgressReady, EgressAllowlisted. Each carries a reason and a message.")
+          + " CredentialCompromised, RolloutComplete, EgressReady, EgressAllowlisted, EgressVerified, Compliant. Each carries a reason and a message.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Name of the Secret the operator writes for the workloads.")
@@ -58,6 +58,10 @@ public class ReloadlyCredentialStatus {
   @JsonPropertyDescription("NAT nodes and egress policies, when spec.egress is set.")
   private EgressStatus egress;
 
+  @JsonPropertyDescription("Compliance with Reloadly's security guidelines: a score and one result"
+      + " per check (docs/compliance.md).")
+  private ComplianceStatus compliance;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public List<Condition> getConditions() { return conditions; }
@@ -78,6 +82,8 @@ public class ReloadlyCredentialStatus {
   public void setStoreGeneration(Long v) { this.storeGeneration = v; }
   public List<ConsumerStatus> getConsumers() { return consumers; }
   public void setConsumers(List<ConsumerStatus> v) { this.consumers = v == null ? new ArrayList<>() : v; }
+  public ComplianceStatus getCompliance() { return compliance; }
+  public void setCompliance(ComplianceStatus v) { this.compliance = v; }
   public EgressStatus getEgress() { return egress; }
   public void setEgress(EgressStatus v) { this.egress = v; }
   public RolloutStatus getRollout() { return rollout; }
@@ -98,12 +104,13 @@ public class ReloadlyCredentialStatus {
         && Objects.equals(storeGeneration, s.storeGeneration)
         && Objects.equals(consumers, s.consumers)
         && Objects.equals(rollout, s.rollout)
-        && Objects.equals(egress, s.egress);
+        && Objects.equals(egress, s.egress)
+        && Objects.equals(compliance, s.compliance);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
-        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout, egress);
+        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout, egress, compliance);
   }
 }
