@@ -1,0 +1,77 @@
+package dev.reloadly.operator.compliance;
+
+import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
+import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.reloadly.operator.api.v1alpha1.Attestations;
+import dev.reloadly.operator.api.v1alpha1.ComplianceCheckStatus;
+import dev.reloadly.operator.api.v1alpha1.ComplianceSpec;
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.testing.CredentialSteps;
+import dev.reloadly.operator.testing.OperatorHarness;
+import dev.reloadly.operator.token.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Compliant condition and status.compliance on a running operator, on a moved clock. */
+class ComplianceEndToEndTest {
+  static final String ID = "client-7";
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(12)));
+  private final OperatorHarness harness = new OperatorHarness(clock);
+  private final CredentialSteps steps = new CredentialSteps(harness, "shop", "src", ID, WAIT);
+
+  @AfterEach
+  void stop() {
+    harness.close();
+  }
+
+  @Test
+  void anAttestationThatAgesPastNinetyDaysFlipsCompliantAndTheRestKeepTheirSince() {
+    harness.simulator().allowCredential(ID, "secret-1");
+    harness.start();
+    harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
+    ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
+    ComplianceSpec compliance = new ComplianceSpec();
+    Attestations attestations = new Attestations();
+    attestations.setPortalTwoFactor(true);
+    LocalDate changed = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(80);
+    attestations.setPortalPasswordRotatedAt(changed.toString());
+    compliance.setAttestations(attestations);
+    credential.getSpec().setCompliance(compliance);
+    harness.client().resource(credential).create();
+    steps.awaitServedVersion();
+
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(steps.reason(Conditions.COMPLIANT)).isEqualTo(Conditions.CHECKS_PASS));
+    String since = check("OwnerEmailDomain").getSince();
+
+    clock.advance(Duration.ofDays(11));
+    harness.awaitReconcileAfter(steps.touchSource());
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(steps.reason(Conditions.COMPLIANT)).isEqualTo(Conditions.CHECKS_FAIL);
+      assertThat(check("PortalPasswordRotated").getResult()).isEqualTo("Fail");
+    });
+    assertThat(harness.condition("shop", Conditions.COMPLIANT).orElseThrow().getMessage())
+        .contains("PortalPasswordRotated (C2)");
+    assertThat(check("OwnerEmailDomain").getSince()).as("unchanged results keep their since")
+        .isEqualTo(since);
+    assertThat(check("PortalPasswordRotated").getSince()).isEqualTo(clock.instant().toString());
+  }
+
+  private ComplianceCheckStatus check(String name) {
+    return harness.credential("shop").getStatus().getCompliance().getChecks().stream()
+        .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+}
