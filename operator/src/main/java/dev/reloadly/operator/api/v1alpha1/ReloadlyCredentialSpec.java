@@ -61,7 +61,8 @@ public class ReloadlyCredentialSpec {
   private EgressSpec egress;
 
   @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced."
-      + " Accepted and validated, not acted on yet: no check runs in this release.")
+      + " The checks run and report in status.compliance and the Compliant condition"
+      + " (docs/compliance.md); enforcement block does not hold a release back yet.")
   private ComplianceSpec compliance;
 
   public Environment getEnvironment() { return environment; }
