@@ -206,6 +206,19 @@ public final class DemoRunner {
     return false;
   }
 
+  /**
+   * A sample attests the date its portal password was last changed; a fixed date would age past
+   * the 90 days of guideline C2 and hold the live sample back (enforcement block). The demo runs
+   * as if it was changed today.
+   */
+  private static void freshenAttestation(ReloadlyCredential credential) {
+    Optional.ofNullable(credential.getSpec().getCompliance())
+        .map(c -> c.getAttestations())
+        .filter(a -> a.getPortalPasswordRotatedAt() != null)
+        .ifPresent(a -> a.setPortalPasswordRotatedAt(
+            java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString()));
+  }
+
   /** The revision the operator last restarted the demo's consumer for. */
   private static String restartedFor(KubernetesClient client) {
     Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(CONSUMER).get();
@@ -273,6 +286,9 @@ public final class DemoRunner {
             .orElse(NAMESPACE));
         if (item instanceof Secret secret) {
           convertStringData(secret);
+        }
+        if (item instanceof ReloadlyCredential credential) {
+          freshenAttestation(credential);
         }
         HasMetadata stored = client.resource(item).create();
         if (stored instanceof Deployment deployment) {

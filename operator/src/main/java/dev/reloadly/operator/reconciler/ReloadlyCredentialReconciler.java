@@ -10,6 +10,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
 import dev.reloadly.operator.compliance.ComplianceFacts;
 import dev.reloadly.operator.compliance.ComplianceReport;
+import dev.reloadly.operator.compliance.ReleaseGate;
 import dev.reloadly.operator.compliance.FreeMail;
 import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.OperatorConfig;
@@ -420,6 +421,35 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             + " exists and is not owned by this credential; it is left untouched");
         return finish(credential, context, status, requeue);
       }
+      if (toWrite.signed()) {
+        status.status().setStoreGeneration(toWrite.generation());
+      }
+      if (retireNow) {
+        signals.clear(credential, ApiLabels.RETIRE_PREVIOUS)
+            .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
+      }
+      // Egress and compliance come before serving: a live credential's first release waits for
+      // its checks (enforcement block), and they read what egress found.
+      List<Consumer> consumers = ConsumerDiscovery.find(
+          ConsumerPolicy.of(credential.getSpec().getConsumers()),
+          workloads.in(credential.getMetadata().getNamespace()), owned.targetName(),
+          TargetSecret.keys(credential).accessToken());
+      pinEgress(credential, consumers, owned, status, requeue, now);
+      ComplianceReport.Report checks = report(credential, new ComplianceFacts(
+          credential.getSpec(), policy, outcome.stored().ledger(),
+          status.status().getConditions(),
+          source instanceof SourceResult.Read read ? read.origin() : null, consumers,
+          outcome.stored().kekIds().stream().allMatch(id -> keys.keks().find(id).isPresent()),
+          !(keys.keks().active() instanceof LocalKeyEncryptionKey), authUrl,
+          HttpReloadlyTokenClient.TLS_PROTOCOLS, now), status, requeue);
+      if (ReleaseGate.holds(credential, owned.target().isPresent(), checks)) {
+        outcome.token().ifPresent(TokenResult.Issued::wipe);
+        status.condition(READY, false, Conditions.COMPLIANCE_BLOCKED,
+            ReleaseGate.message(checks));
+        StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now,
+            requeue, Optional.empty());
+        return finish(credential, context, status, requeue);
+      }
       TargetServing.Served served = serving.serve(new TargetServing.Input(credential, owned,
           outcome.stored(), offer, outcome.token(), policy, crypto,
           Conditions.isTrue(status.status().getConditions(), SOURCE_READY), now));
@@ -432,26 +462,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         signals.clear(credential, ApiLabels.REFRESH_TOKEN)
             .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
       }
-      if (toWrite.signed()) {
-        status.status().setStoreGeneration(toWrite.generation());
-      }
-      if (retireNow) {
-        signals.clear(credential, ApiLabels.RETIRE_PREVIOUS)
-            .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
-      }
-      List<Consumer> consumers = ConsumerDiscovery.find(
-          ConsumerPolicy.of(credential.getSpec().getConsumers()),
-          workloads.in(credential.getMetadata().getNamespace()), owned.targetName(),
-          TargetSecret.keys(credential).accessToken());
       Optional<Instant> rolledAt = rollConsumers(credential, consumers,
           outcome.stored().ledger(), owned, status, requeue, now);
-      pinEgress(credential, consumers, owned, status, requeue, now);
-      report(credential, new ComplianceFacts(credential.getSpec(), policy,
-          outcome.stored().ledger(), status.status().getConditions(),
-          source instanceof SourceResult.Read read ? read.origin() : null, consumers,
-          outcome.stored().kekIds().stream().allMatch(id -> keys.keks().find(id).isPresent()),
-          !(keys.keks().active() instanceof LocalKeyEncryptionKey), authUrl,
-          HttpReloadlyTokenClient.TLS_PROTOCOLS, now), status, requeue);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
     } finally {
@@ -540,13 +552,14 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   }
 
   /** Checks the credential against Reloadly's guidelines (docs/compliance.md). */
-  private void report(ReloadlyCredential credential, ComplianceFacts facts, StatusDraft status,
-      Requeue requeue) {
+  private ComplianceReport.Report report(ReloadlyCredential credential, ComplianceFacts facts,
+      StatusDraft status, Requeue requeue) {
     ComplianceReport.Report report = compliance.run(facts,
         credential.getStatus() == null ? null : credential.getStatus().getCompliance());
     status.status().setCompliance(report.status());
     status.apply(report.condition());
     report.nextDue().ifPresent(requeue::at);
+    return report;
   }
 
   @Override

@@ -70,6 +70,47 @@ class ComplianceEndToEndTest {
     assertThat(check("PortalPasswordRotated").getSince()).isEqualTo(clock.instant().toString());
   }
 
+  @Test
+  void aLiveCredentialIsReleasedOnlyOnceNoCheckFailsAndIsNeverWithdrawnForAFindingAfter() {
+    harness.simulator().allowCredential(ID, "secret-1");
+    harness.start();
+    harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
+    ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
+    credential.getSpec().setEnvironment(dev.reloadly.operator.api.v1alpha1.Environment.LIVE);
+    harness.client().resource(credential).create();
+
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(steps.reason(Conditions.READY)).isEqualTo(Conditions.COMPLIANCE_BLOCKED));
+    assertThat(harness.condition("shop", Conditions.READY).orElseThrow().getMessage())
+        .contains("PortalTwoFactor (C3)").contains("PortalPasswordRotated (C2)");
+    assertThat(harness.secret("shop-reloadly")).as("not released").isNull();
+
+    // The owner attests: released.
+    LocalDate changed = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+    harness.client().resources(ReloadlyCredential.class).inNamespace("payments").withName("shop")
+        .edit(c -> {
+          ComplianceSpec compliance = new ComplianceSpec();
+          Attestations attestations = new Attestations();
+          attestations.setPortalTwoFactor(true);
+          attestations.setPortalPasswordRotatedAt(changed.toString());
+          compliance.setAttestations(attestations);
+          c.getSpec().setCompliance(compliance);
+          return c;
+        });
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(steps.reason(Conditions.READY)).isEqualTo(Conditions.RECONCILED);
+      assertThat(harness.secret("shop-reloadly")).isNotNull();
+    });
+
+    // A later finding is reported, and the released credential keeps serving.
+    clock.advance(Duration.ofDays(91));
+    harness.awaitReconcileAfter(steps.touchSource());
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(steps.reason(Conditions.COMPLIANT)).isEqualTo(Conditions.CHECKS_FAIL));
+    assertThat(harness.secret("shop-reloadly").getData()).containsKey("access_token");
+    assertThat(steps.reason(Conditions.READY)).isNotEqualTo(Conditions.COMPLIANCE_BLOCKED);
+  }
+
   private ComplianceCheckStatus check(String name) {
     return harness.credential("shop").getStatus().getCompliance().getChecks().stream()
         .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();

@@ -65,6 +65,8 @@ public final class Conditions {
   public static final String NO_TOKEN = "NoToken";
   public static final String CHECKS_PASS = "ChecksPass";
   public static final String CHECKS_FAIL = "ChecksFail";
+  /** Ready=False: a first release waits until no compliance check fails (enforcement block). */
+  public static final String COMPLIANCE_BLOCKED = "ComplianceBlocked";
   public static final String ALLOWLISTED = "Allowlisted";
   public static final String IP_NOT_ALLOWLISTED = "IPNotAllowlisted";
   /** Event reason: a workload reads the target Secret but spec.consumers does not name it. */

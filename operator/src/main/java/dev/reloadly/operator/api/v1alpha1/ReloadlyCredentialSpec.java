@@ -61,8 +61,8 @@ public class ReloadlyCredentialSpec {
   private EgressSpec egress;
 
   @JsonPropertyDescription("How the Reloadly security guidelines are checked and enforced."
-      + " The checks run and report in status.compliance and the Compliant condition"
-      + " (docs/compliance.md); enforcement block does not hold a release back yet.")
+      + " The checks run and report in status.compliance and the Compliant condition;"
+      + " enforcement block holds a first release while a check fails (docs/compliance.md).")
   private ComplianceSpec compliance;
 
   public Environment getEnvironment() { return environment; }
