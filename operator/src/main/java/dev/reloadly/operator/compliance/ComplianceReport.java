@@ -37,7 +37,15 @@ public final class ComplianceReport {
 
   /** @param failing names of the checks that fail, for messages that gate on them */
   public record Report(ComplianceStatus status, ConditionUpdate condition,
-      Optional<Instant> nextDue, List<String> failing) {}
+      Optional<Instant> nextDue, List<String> failing) {
+
+    /** The share of checks that pass, of those that ran (1 when none ran). */
+    public double score() {
+      long ran = status.getChecks().stream().filter(c -> !"Skip".equals(c.getResult())).count();
+      long passed = status.getChecks().stream().filter(c -> "Pass".equals(c.getResult())).count();
+      return ran == 0 ? 1 : (double) passed / ran;
+    }
+  }
 
   public Report run(ComplianceFacts facts, ComplianceStatus previous) {
     List<Finding> findings = new ArrayList<>(checks.stream().map(c -> c.check(facts)).toList());

@@ -20,6 +20,10 @@ public final class CredentialMetrics {
   public static final String OLD_SEALING_KEY = "reloadly.credential.sealing.key.old";
   /** 1 while a consumer workload failed to roll out onto the credential's served version. */
   public static final String ROLLOUT_STALLED = "reloadly.credential.rollout.stalled";
+  /** 1 for each check's current result (labels check and result), per credential. */
+  public static final String COMPLIANCE_RESULT = "reloadly.compliance.check.result";
+  /** The share of checks that pass, of those that ran (0 to 1). */
+  public static final String COMPLIANCE_SCORE = "reloadly.compliance.score";
   /** Per stable IP of a NAT node outside the allowlist registered with Reloadly. */
   public static final String NOT_ALLOWLISTED = "reloadly.egress.ip.not.allowlisted";
   /** Completed reconciles, as {@code reloadly_reconciles_total}: proof that an idle pass ran. */
@@ -27,6 +31,8 @@ public final class CredentialMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> scores =
+      new ConcurrentHashMap<>();
   private final Counter reconciles;
 
   public CredentialMetrics(MeterRegistry registry) {
@@ -78,9 +84,51 @@ public final class CredentialMetrics {
     }
   }
 
+  /**
+   * The compliance gauges of a credential: one {@code reloadly_compliance_check_result} per check
+   * with its current result (a changed result replaces the series), and the score.
+   */
+  public void compliance(String namespace, String name, Map<String, String> results,
+      double score) {
+    String prefix = COMPLIANCE_RESULT + "|" + namespace + "|" + name + "|";
+    java.util.Set<String> current = new java.util.HashSet<>();
+    results.forEach((check, result) -> current.add(prefix + check + "|" + result));
+    for (String key : List.copyOf(gauges.keySet())) {
+      if (key.startsWith(prefix) && !current.contains(key)) {
+        gauges.remove(key);
+        String[] parts = key.substring(prefix.length()).split("\\|");
+        registry.find(COMPLIANCE_RESULT).tags("namespace", namespace, "credential", name,
+            "check", parts[0], "result", parts[1]).meters().forEach(registry::remove);
+      }
+    }
+    results.forEach((check, result) -> gauges.computeIfAbsent(prefix + check + "|" + result,
+        key -> {
+          AtomicInteger holder = new AtomicInteger(1);
+          Gauge.builder(COMPLIANCE_RESULT, holder, AtomicInteger::get)
+              .description("1 for the current result of a compliance check")
+              .tags(Tags.of("namespace", namespace, "credential", name, "check", check,
+                  "result", result))
+              .register(registry);
+          return holder;
+        }));
+    scores.computeIfAbsent(namespace + "|" + name, key -> {
+      java.util.concurrent.atomic.AtomicLong holder = new java.util.concurrent.atomic.AtomicLong();
+      Gauge.builder(COMPLIANCE_SCORE, holder, h -> Double.longBitsToDouble(h.get()))
+          .description("Share of the compliance checks that pass, of those that ran")
+          .tags(Tags.of("namespace", namespace, "credential", name))
+          .register(registry);
+      return holder;
+    }).set(Double.doubleToLongBits(score));
+  }
+
   /** Removes every gauge of a deleted credential, so it stops being reported (and alerted on). */
   public void forget(String namespace, String name) {
     notAllowlisted(namespace, name, java.util.Set.of());
+    compliance(namespace, name, Map.of(), 0);
+    if (scores.remove(namespace + "|" + name) != null) {
+      registry.find(COMPLIANCE_SCORE).tags("namespace", namespace, "credential", name).meters()
+          .forEach(registry::remove);
+    }
     for (String metric : List.of(READY, ROTATION_DUE, ROTATION_OVERDUE, OLD_SEALING_KEY,
         ROLLOUT_STALLED)) {
       AtomicInteger holder = gauges.remove(metric + "|" + namespace + "|" + name);

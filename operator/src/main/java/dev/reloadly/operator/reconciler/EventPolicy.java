@@ -13,7 +13,10 @@ import java.util.Optional;
 final class EventPolicy {
   /** The condition types that can raise an Event; the others are in status only. */
   static final List<String> TYPES = List.of(Conditions.READY, Conditions.CREDENTIAL_VALID,
-      Conditions.TOKEN_READY, Conditions.ROTATION_DUE, Conditions.ROTATION_OVERDUE);
+      Conditions.TOKEN_READY, Conditions.ROTATION_DUE, Conditions.ROTATION_OVERDUE,
+      Conditions.COMPLIANT);
+  /** Types whose Events are rate-limited per credential ({@link EventRateLimit}). */
+  static final List<String> RATE_LIMITED = List.of(Conditions.COMPLIANT);
 
   private EventPolicy() {}
 

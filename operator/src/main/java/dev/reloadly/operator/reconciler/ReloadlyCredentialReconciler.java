@@ -133,6 +133,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final EgressDefaults egressDefaults;
   private final EgressProbe probe;
   private final ComplianceReport compliance;
+  /** Compliance Events: at most one per credential every ten minutes. */
+  private final EventRateLimit eventLimit = new EventRateLimit(Duration.ofMinutes(10));
   private final java.net.URI authUrl;
   private final boolean argoRollouts;
   private final Clock clock;
@@ -313,6 +315,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   /** A deleted credential's workloads no longer count against the operator-wide rollout cap. */
   public void credentialDeleted(String namespace, String name) {
     slots.forget(key(namespace, name));
+    eventLimit.forget(key(namespace, name) + "|");
     try {
       egress.credentialDeleted(namespace, name);
     } catch (RuntimeException e) {
@@ -559,6 +562,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     status.status().setCompliance(report.status());
     status.apply(report.condition());
     report.nextDue().ifPresent(requeue::at);
+    metrics.compliance(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
+        report.status().getChecks().stream().collect(Collectors.toMap(c -> c.getName(),
+            c -> c.getResult(), (a, b) -> a)), report.score());
     return report;
   }
 
@@ -608,6 +614,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     for (String type : EventPolicy.TYPES) {
       status.drafted(type)
           .flatMap(after -> EventPolicy.decide(type, status.observed(type), after))
+          .filter(e -> !EventPolicy.RATE_LIMITED.contains(type) || eventLimit.allow(
+              key(credential.getMetadata().getNamespace(), credential.getMetadata().getName())
+                  + "|" + type, status.now()))
           .ifPresent(e -> {
             if (e.warning()) {
               events.warning(credential, e.reason(), e.message());

@@ -68,6 +68,33 @@ class ComplianceEndToEndTest {
     assertThat(check("OwnerEmailDomain").getSince()).as("unchanged results keep their since")
         .isEqualTo(since);
     assertThat(check("PortalPasswordRotated").getSince()).isEqualTo(clock.instant().toString());
+
+    // Flipping back and forth within ten minutes records no more Events than the first one.
+    for (String date : new String[] {LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+        .toString(), changed.toString()}) {
+      harness.client().resources(ReloadlyCredential.class).inNamespace("payments")
+          .withName("shop").edit(c -> {
+            c.getSpec().getCompliance().getAttestations().setPortalPasswordRotatedAt(date);
+            return c;
+          });
+      String expected = date.equals(changed.toString()) ? Conditions.CHECKS_FAIL
+          : Conditions.CHECKS_PASS;
+      await().atMost(WAIT).untilAsserted(() ->
+          assertThat(steps.reason(Conditions.COMPLIANT)).isEqualTo(expected));
+    }
+    assertThat(harness.client().v1().events().inNamespace("payments").list().getItems())
+        .filteredOn(e -> e.getReason().startsWith("Checks")).hasSize(1);
+
+    // The metrics follow: the Fail series replaced the Pass one; the score dropped.
+    var registry = harness.runtime().registry();
+    assertThat(registry.find("reloadly.compliance.check.result")
+        .tags("credential", "shop", "check", "PortalPasswordRotated", "result", "Fail").gauge()
+        .value()).isEqualTo(1.0);
+    assertThat(registry.find("reloadly.compliance.check.result")
+        .tags("credential", "shop", "check", "PortalPasswordRotated", "result", "Pass").gauges())
+        .isEmpty();
+    assertThat(registry.find("reloadly.compliance.score").tags("credential", "shop").gauge()
+        .value()).isBetween(0.1, 0.99);
   }
 
   @Test
