@@ -9,7 +9,9 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
 import dev.reloadly.operator.compliance.ComplianceFacts;
+import dev.reloadly.operator.compliance.ClusterPolicyReports;
 import dev.reloadly.operator.compliance.ComplianceReport;
+import dev.reloadly.operator.compliance.PolicyReports;
 import dev.reloadly.operator.compliance.ReleaseGate;
 import dev.reloadly.operator.compliance.FreeMail;
 import dev.reloadly.operator.config.EgressDefaults;
@@ -133,6 +135,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final EgressDefaults egressDefaults;
   private final EgressProbe probe;
   private final ComplianceReport compliance;
+  private final ClusterPolicyReports policyReports;
   /** Compliance Events: at most one per credential every ten minutes. */
   private final EventRateLimit eventLimit = new EventRateLimit(Duration.ofMinutes(10));
   private final java.net.URI authUrl;
@@ -162,6 +165,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     EgressDefaults egressDefaults = config.egress();
     this.authUrl = config.reloadlyAuthUrl();
     this.compliance = new ComplianceReport(FreeMail.DOMAINS);
+    this.policyReports = new ClusterPolicyReports(client, clock);
     this.natNodeSelector = egressDefaults.natNodeSelector();
     this.defaultNatNodes = LabelSelectors.parse(natNodeSelector);
     this.egressDefaults = egressDefaults;
@@ -316,6 +320,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   public void credentialDeleted(String namespace, String name) {
     slots.forget(key(namespace, name));
     eventLimit.forget(key(namespace, name) + "|");
+    publishPolicyReportWithout(namespace, name);
     try {
       egress.credentialDeleted(namespace, name);
     } catch (RuntimeException e) {
@@ -594,6 +599,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     }
     // Events follow a written status, so a conflicting reconcile never announces a transition twice.
     recordTransitions(credential, status);
+    publishPolicyReport(credential.getMetadata().getNamespace(), credential, status.status());
     List<io.fabric8.kubernetes.api.model.Condition> conditions = status.status().getConditions();
     metrics.observe(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
         new CredentialMetrics.Observation(Conditions.isTrue(conditions, READY),
@@ -607,6 +613,46 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * The namespace's PolicyReport, from the credentials' compliance in the cache, with
+   * {@code current} (just reconciled, its status maybe not in the cache yet) in place. Never
+   * fails the reconcile.
+   */
+  private void publishPolicyReport(String namespace, ReloadlyCredential current,
+      ReloadlyCredentialStatus currentStatus) {
+    if (credentials == null) {
+      return;
+    }
+    try {
+      List<ReloadlyCredential> all = new ArrayList<>();
+      credentials.byIndex(NAMESPACE_INDEX, namespace).stream()
+          .filter(c -> !c.getMetadata().getName().equals(current.getMetadata().getName()))
+          .forEach(all::add);
+      ReloadlyCredential fresh = new ReloadlyCredential();
+      fresh.setMetadata(current.getMetadata());
+      fresh.setStatus(currentStatus);
+      all.add(fresh);
+      policyReports.write(PolicyReports.build(namespace, all));
+    } catch (RuntimeException e) {
+      LOG.warn("could not write PolicyReport {}/{} ({}); the next reconcile retries", namespace,
+          PolicyReports.NAME, e.getClass().getSimpleName());
+    }
+  }
+
+  private void publishPolicyReportWithout(String namespace, String name) {
+    if (credentials == null) {
+      return;
+    }
+    try {
+      policyReports.write(PolicyReports.build(namespace,
+          credentials.byIndex(NAMESPACE_INDEX, namespace).stream()
+              .filter(c -> !c.getMetadata().getName().equals(name)).toList()));
+    } catch (RuntimeException e) {
+      LOG.warn("could not write PolicyReport {}/{} ({})", namespace, PolicyReports.NAME,
+          e.getClass().getSimpleName());
+    }
   }
 
   /** Events on transitions only (see {@link EventPolicy}), so a steady state records none. */

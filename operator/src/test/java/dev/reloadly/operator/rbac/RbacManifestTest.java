@@ -129,8 +129,10 @@ class RbacManifestTest {
     RbacPolicy policy = RbacPolicy.load(DEPLOY.resolve(manifest),
         OperatorHarness.OPERATOR_NAMESPACE, ACCOUNT);
     harness = new OperatorHarness(Clock.systemUTC(), EmbeddedApiServer.start(crud ->
-        authorizer = new AuthorizingDispatcher(new CrdDiscovery(ArgoRolloutsDiscovery.wrap(crud),
-            "cilium.io/v2", "CiliumEgressGatewayPolicy", "ciliumegressgatewaypolicies", false),
+        authorizer = new AuthorizingDispatcher(new CrdDiscovery(new CrdDiscovery(
+            ArgoRolloutsDiscovery.wrap(crud), "cilium.io/v2", "CiliumEgressGatewayPolicy",
+            "ciliumegressgatewaypolicies", false), "wgpolicyk8s.io/v1alpha2", "PolicyReport",
+            "policyreports", true),
             policy,
             EmbeddedApiServer.OPERATOR_TOKEN,
             USER)));
