@@ -2,6 +2,7 @@ package dev.reloadly.operator;
 
 import dev.reloadly.operator.cli.ClusterConnection;
 import dev.reloadly.operator.cli.CompromiseCommand;
+import dev.reloadly.operator.cli.ReportCommand;
 import dev.reloadly.operator.cli.DemoCommand;
 import dev.reloadly.operator.cli.ResealCommand;
 import dev.reloadly.operator.cli.RetireSealingKeyCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
     subcommands = {RunCommand.class, DemoCommand.class, SealCommand.class, ResealCommand.class,
-        CompromiseCommand.class, RotateKekCommand.class, RetireSealingKeyCommand.class,
+        CompromiseCommand.class, ReportCommand.class, RotateKekCommand.class,
+        RetireSealingKeyCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -3,6 +3,8 @@ package dev.reloadly.operator.cli;
 import dev.reloadly.operator.OperatorRuntime;
 import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.KekSettings;
+import dev.reloadly.operator.compliance.FreeMail;
+import dev.reloadly.operator.config.ComplianceDefaults;
 import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.config.RolloutSettings;
@@ -125,6 +127,11 @@ public final class RunCommand implements Callable<Integer> {
           + EgressDefaults.DEFAULT_PROBE_IMAGE + ".")
   String probeImage;
 
+  @Option(names = "--free-mail-domains", defaultValue = "${env:FREE_MAIL_DOMAINS}",
+      description = "Comma-separated mail domains to count as free mail (guideline C1), besides"
+          + " the built-in list of " + FreeMail.SIZE + " (env FREE_MAIL_DOMAINS).")
+  String freeMailDomains;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -187,7 +194,8 @@ public final class RunCommand implements Callable<Integer> {
           kekSettings(), incidents, rolloutSettings(), new EgressDefaults(
               blank(natNodeSelector) ? EgressDefaults.DEFAULT_NAT_NODE_SELECTOR
                   : natNodeSelector.trim(),
-              blank(probeImage) ? EgressDefaults.DEFAULT_PROBE_IMAGE : probeImage.trim()));
+              blank(probeImage) ? EgressDefaults.DEFAULT_PROBE_IMAGE : probeImage.trim()),
+          new ComplianceDefaults(FreeMail.with(freeMailDomains)));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

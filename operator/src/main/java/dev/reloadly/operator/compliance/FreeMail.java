@@ -20,6 +20,9 @@ public final class FreeMail {
       "earthlink.net", "juno.com", "lycos.com", "rambler.ru", "bk.ru", "list.ru",
       "mailinator.com", "guerrillamail.com", "yopmail.com", "10minutemail.com");
 
+  /** How many the built-in list holds (a constant, for the flag's help text). */
+  public static final int SIZE = 69;
+
   private FreeMail() {}
 
   /** The built-in list plus {@code extra} (comma-separated, case-insensitive). */

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param incidentHistory how many compromise incidents each credential keeps
  * @param rollouts the operator-wide rollout cap, and whether Argo Rollouts are watched
  * @param egress which Nodes are watched as NAT nodes
+ * @param compliance the free-mail domains of guideline C1
  */
 public record OperatorConfig(
     String namespace,
@@ -33,7 +34,8 @@ public record OperatorConfig(
     KekSettings kek,
     int incidentHistory,
     RolloutSettings rollouts,
-    EgressDefaults egress) {
+    EgressDefaults egress,
+    ComplianceDefaults compliance) {
 
   public static final String DEFAULT_NAMESPACE = "reloadly-system";
   public static final URI DEFAULT_AUTH_URL = URI.create("https://auth.reloadly.com/oauth/token");
@@ -60,6 +62,9 @@ public record OperatorConfig(
           + MAX_INCIDENT_HISTORY + ", got " + incidentHistory);
     }
     AuthUrls.requireSecureOrLoopback(reloadlyAuthUrl);
+    if (compliance == null) {
+      throw new IllegalArgumentException("compliance defaults must not be null");
+    }
     if (egress == null) {
       throw new IllegalArgumentException("egress defaults must not be null");
     }
@@ -78,7 +83,7 @@ public record OperatorConfig(
     this(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort, maxConcurrentTokenRequests,
         sealingKeyRenewal, kekRotation, LeaderElection.off(), KekSettings.local(),
         DEFAULT_INCIDENT_HISTORY, RolloutSettings.defaults(),
-        EgressDefaults.defaults());
+        EgressDefaults.defaults(), ComplianceDefaults.defaults());
   }
 
   /**
@@ -93,42 +98,42 @@ public record OperatorConfig(
   public OperatorConfig withAuthUrl(URI url) {
     return new OperatorConfig(namespace, watchNamespaces, url, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, rollouts, egress);
+        incidentHistory, rollouts, egress, compliance);
   }
 
   public OperatorConfig withMetricsPort(int port) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, port,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, rollouts, egress);
+        incidentHistory, rollouts, egress, compliance);
   }
 
   public OperatorConfig withLeaderElection(LeaderElection election) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, election, kek,
-        incidentHistory, rollouts, egress);
+        incidentHistory, rollouts, egress, compliance);
   }
 
   public OperatorConfig withKek(KekSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, settings,
-        incidentHistory, rollouts, egress);
+        incidentHistory, rollouts, egress, compliance);
   }
 
   public OperatorConfig withIncidentHistory(int keep) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek, keep,
-        rollouts, egress);
+        rollouts, egress, compliance);
   }
 
   public OperatorConfig withRollouts(RolloutSettings settings) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, settings, egress);
+        incidentHistory, settings, egress, compliance);
   }
 
   public OperatorConfig withEgress(EgressDefaults defaults) {
     return new OperatorConfig(namespace, watchNamespaces, reloadlyAuthUrl, metricsPort,
         maxConcurrentTokenRequests, sealingKeyRenewal, kekRotation, leaderElection, kek,
-        incidentHistory, rollouts, defaults);
+        incidentHistory, rollouts, defaults, compliance);
   }
 }

@@ -13,7 +13,6 @@ import dev.reloadly.operator.compliance.ClusterPolicyReports;
 import dev.reloadly.operator.compliance.ComplianceReport;
 import dev.reloadly.operator.compliance.PolicyReports;
 import dev.reloadly.operator.compliance.ReleaseGate;
-import dev.reloadly.operator.compliance.FreeMail;
 import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.LocalKeyEncryptionKey;
@@ -164,7 +163,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     RolloutSettings rollouts = config.rollouts();
     EgressDefaults egressDefaults = config.egress();
     this.authUrl = config.reloadlyAuthUrl();
-    this.compliance = new ComplianceReport(FreeMail.DOMAINS);
+    this.compliance = new ComplianceReport(config.compliance().freeMail());
     this.policyReports = new ClusterPolicyReports(client, clock);
     this.natNodeSelector = egressDefaults.natNodeSelector();
     this.defaultNatNodes = LabelSelectors.parse(natNodeSelector);

@@ -97,6 +97,12 @@ class RunCommandTest {
     assertThat(config("--namespace=ops").incidentHistory()).isEqualTo(5);
   }
 
+  @Test
+  void freeMailDomainsAddToTheBuiltInList() {
+    assertThat(config("--namespace=ops", "--free-mail-domains=Mail.Example, other.example")
+        .compliance().freeMail()).contains("mail.example", "other.example", "gmail.com");
+  }
+
   private static OperatorConfig config(String... args) {
     RunCommand command = new RunCommand();
     new picocli.CommandLine(command).parseArgs(args);

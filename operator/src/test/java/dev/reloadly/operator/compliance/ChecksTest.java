@@ -145,7 +145,7 @@ class ChecksTest {
         .isEqualTo(Result.Fail);
     assertThat(new Checks.OwnerEmailDomain(FreeMail.DOMAINS).check(facts(spec())).result())
         .isEqualTo(Result.Pass);
-    assertThat(FreeMail.DOMAINS).hasSizeGreaterThanOrEqualTo(50);
+    assertThat(FreeMail.DOMAINS).hasSizeGreaterThanOrEqualTo(50).hasSize(FreeMail.SIZE);
     assertThat(FreeMail.with("corp-mail.example")).contains("corp-mail.example");
   }
 

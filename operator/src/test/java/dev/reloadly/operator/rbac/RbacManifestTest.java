@@ -145,7 +145,7 @@ class RbacManifestTest {
         base.kekRotation(), new LeaderElection(true, LeaderElection.DEFAULT_LEASE_NAME,
             "replica-a", Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250),
             false), base.kek(), base.incidentHistory(), new RolloutSettings(10, true),
-        base.egress());
+        base.egress(), base.compliance());
     return policy;
   }
 
