@@ -4,12 +4,10 @@ import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -42,24 +40,15 @@ public final class ClusterEgressPolicies<P extends HasMetadata> implements Egres
 
   @Override
   public boolean create(NetworkPolicy desired) {
-    try {
-      NetworkPolicy created = client.resource(desired).create();
+    return Writes.createUnlessTaken(desired, policy -> {
+      NetworkPolicy created = client.resource(policy).create();
       informer.get().handleRecentResourceCreate(ResourceID.fromResource(created), created);
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
+    });
   }
 
   @Override
   public void update(NetworkPolicy existing, NetworkPolicy desired) {
-    // A JSON patch that replaces the spec whole: rule lists are replaced, never merged item by
-    // item (the test API server merges arrays of a JSON merge patch, a real one replaces them).
-    String patch = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace",
-        "path", "/spec", "value", desired.getSpec())));
+    String patch = Writes.replaceSpec(client, desired.getSpec());
     NetworkPolicy patched = client.network().v1().networkPolicies()
         .inNamespace(existing.getMetadata().getNamespace()).resource(existing)
         .patch(PatchContext.of(PatchType.JSON), patch);

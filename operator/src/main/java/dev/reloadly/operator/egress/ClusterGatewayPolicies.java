@@ -2,15 +2,12 @@ package dev.reloadly.operator.egress;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,21 +46,13 @@ public final class ClusterGatewayPolicies implements GatewayPolicyStore {
 
   @Override
   public boolean create(GenericKubernetesResource desired) {
-    try {
-      client.genericKubernetesResources(GatewayPolicies.CONTEXT).resource(desired).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
-      }
-      throw e;
-    }
+    return Writes.createUnlessTaken(desired, policy ->
+        client.genericKubernetesResources(GatewayPolicies.CONTEXT).resource(policy).create());
   }
 
   @Override
   public void update(GenericKubernetesResource existing, GenericKubernetesResource desired) {
-    String patch = client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace",
-        "path", "/spec", "value", desired.getAdditionalProperties().get("spec"))));
+    String patch = Writes.replaceSpec(client, desired.getAdditionalProperties().get("spec"));
     client.genericKubernetesResources(GatewayPolicies.CONTEXT).resource(existing)
         .patch(PatchContext.of(PatchType.JSON), patch);
   }
