@@ -157,6 +157,22 @@ public final class Checks {
     }
   }
 
+  /** B3, C4: only those who need the credential can read its Secrets. */
+  public static final class AccessRestricted implements ComplianceCheck {
+    @Override
+    public Finding check(ComplianceFacts f) {
+      if (f.unexpectedReaders().isEmpty()) {
+        return Finding.of("B3,C4", "AccessRestricted", Result.Skip, "RBAC was not read");
+      }
+      Set<String> others = f.unexpectedReaders().get();
+      return others.isEmpty()
+          ? Finding.of("B3,C4", "AccessRestricted", Result.Pass, "only the consumers' service"
+              + " accounts, the operator and cluster admins can read the credential's Secrets")
+          : Finding.of("B3,C4", "AccessRestricted", Result.Fail, "RBAC also lets " + others
+              + " read the credential's Secrets: narrow the Roles bound to them");
+    }
+  }
+
   /** C1: the owner's email is on a company domain. */
   public static final class OwnerEmailDomain implements ComplianceCheck {
     private final Set<String> freeMail;

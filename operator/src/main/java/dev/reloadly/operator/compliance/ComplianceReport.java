@@ -30,6 +30,7 @@ public final class ComplianceReport {
     this.checks = List.of(new Checks.RotationWithinMaxAge(),
         new Checks.NoCompromisedVersionServed(), new Checks.NotInVersionControl(),
         new Checks.EncryptedAtRest(), new Checks.TlsOnly(), new Checks.NotExposedInEnv(),
+        new Checks.AccessRestricted(),
         new Checks.OwnerEmailDomain(freeMail), new Checks.PortalPasswordRotated(),
         new Checks.PortalTwoFactor(), new Checks.EgressAllowlisted(),
         new Checks.DependenciesScanned());

@@ -12,6 +12,12 @@ import dev.reloadly.operator.compliance.ComplianceFacts;
 import dev.reloadly.operator.compliance.ClusterPolicyReports;
 import dev.reloadly.operator.compliance.ComplianceReport;
 import dev.reloadly.operator.compliance.PolicyReports;
+import dev.reloadly.operator.compliance.RbacTrimStore;
+import dev.reloadly.operator.compliance.SecretReaders;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import dev.reloadly.operator.compliance.ReleaseGate;
 import dev.reloadly.operator.config.EgressDefaults;
 import dev.reloadly.operator.config.OperatorConfig;
@@ -138,6 +144,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   /** Compliance Events: at most one per credential every ten minutes. */
   private final EventRateLimit eventLimit = new EventRateLimit(Duration.ofMinutes(10));
   private final java.net.URI authUrl;
+  private final String operatorNamespace;
+  /** The operator's service account, as deploy/ names it. */
+  static final String OPERATOR_ACCOUNT = "reloadly-credential-operator";
   private final boolean argoRollouts;
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
@@ -149,6 +158,10 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private InformerEventSource<NetworkPolicy, ReloadlyCredential> egressPolicies;
   private InformerEventSource<Node, ReloadlyCredential> natNodes;
   private InformerEventSource<Job, ReloadlyCredential> probeJobs;
+  private InformerEventSource<Role, ReloadlyCredential> roles;
+  private InformerEventSource<RoleBinding, ReloadlyCredential> roleBindings;
+  private InformerEventSource<ClusterRole, ReloadlyCredential> clusterRoles;
+  private InformerEventSource<ClusterRoleBinding, ReloadlyCredential> clusterRoleBindings;
 
   /**
    * @param client the operator's client, for the status and signal writes
@@ -163,6 +176,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     RolloutSettings rollouts = config.rollouts();
     EgressDefaults egressDefaults = config.egress();
     this.authUrl = config.reloadlyAuthUrl();
+    this.operatorNamespace = config.namespace();
     this.compliance = new ComplianceReport(config.compliance().freeMail());
     this.policyReports = new ClusterPolicyReports(client, clock);
     this.natNodeSelector = egressDefaults.natNodeSelector();
@@ -245,12 +259,57 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ReloadlyCredential.class))
             .build(),
         context);
+    // RBAC, for the AccessRestricted check: a change reconciles the credentials it may concern
+    // (those of its namespace; all of them for cluster-wide objects).
+    SecondaryToPrimaryMapper<HasMetadata> sameNamespace = rbac -> context.getPrimaryCache()
+        .byIndex(NAMESPACE_INDEX, rbac.getMetadata().getNamespace()).stream()
+        .map(ResourceID::fromResource).collect(Collectors.<ResourceID>toSet());
+    SecondaryToPrimaryMapper<HasMetadata> everyCredential = rbac -> context.getPrimaryCache()
+        .list().map(ResourceID::fromResource).collect(Collectors.<ResourceID>toSet());
+    roles = rbacSource(Role.class, "rbac-roles", false, sameNamespace::toPrimaryResourceIDs,
+        context);
+    roleBindings = rbacSource(RoleBinding.class, "rbac-rolebindings", false,
+        sameNamespace::toPrimaryResourceIDs, context);
+    clusterRoles = rbacSource(ClusterRole.class, "rbac-clusterroles", true,
+        everyCredential::toPrimaryResourceIDs, context);
+    clusterRoleBindings = rbacSource(ClusterRoleBinding.class, "rbac-clusterrolebindings", true,
+        everyCredential::toPrimaryResourceIDs, context);
     credentials = context.getPrimaryCache();
     List<EventSource<?, ReloadlyCredential>> all = new ArrayList<>(
         List.of(ownedSecrets, sourceSecrets, sourceMetadata, keyChanges, egressPolicies,
-            natNodes, probeJobs));
+            natNodes, probeJobs, roles, roleBindings, clusterRoles, clusterRoleBindings));
     all.addAll(workloads.sources());
     return all;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, ReloadlyCredential> rbacSource(
+      Class<R> type, String name, boolean clusterScoped, SecondaryToPrimaryMapper<R> mapper,
+      EventSourceContext<ReloadlyCredential> context) {
+    var config = InformerEventSourceConfiguration.from(type, ReloadlyCredential.class)
+        .withName(name)
+        .withItemStore(new RbacTrimStore<>())
+        .withSecondaryToPrimaryMapper(mapper);
+    if (clusterScoped) {
+      config.withWatchAllNamespaces();
+    }
+    return new InformerEventSource<>(config.build(), context);
+  }
+
+  /** Who else may read the credential's Secrets (target, and a secretRef source). */
+  private Optional<Set<String>> unexpectedReaders(ReloadlyCredential credential,
+      OwnedSecrets owned, List<Consumer> consumers) {
+    String namespace = credential.getMetadata().getNamespace();
+    Set<String> secrets = new java.util.HashSet<>(Set.of(owned.targetName()));
+    Optional.ofNullable(credential.getSpec().getSource()).map(s -> s.getSecretRef())
+        .ifPresent(ref -> secrets.add(ref.getName()));
+    Set<String> allowed = new java.util.HashSet<>();
+    consumers.stream().filter(c -> c.workload().isPresent())
+        .forEach(c -> allowed.add("ServiceAccount:" + namespace + "/"
+            + c.workload().get().serviceAccount()));
+    allowed.add("ServiceAccount:" + operatorNamespace + "/" + OPERATOR_ACCOUNT);
+    return Optional.of(SecretReaders.unexpected(namespace, secrets, new SecretReaders.Rbac(
+        roles.list(namespace).toList(), roleBindings.list(namespace).toList(),
+        clusterRoles.list().toList(), clusterRoleBindings.list().toList()), allowed));
   }
 
   /** Maps a Secret to the credentials whose spec.source.secretRef names it. */
@@ -448,7 +507,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
           source instanceof SourceResult.Read read ? read.origin() : null, consumers,
           outcome.stored().kekIds().stream().allMatch(id -> keys.keks().find(id).isPresent()),
           !(keys.keks().active() instanceof LocalKeyEncryptionKey), authUrl,
-          HttpReloadlyTokenClient.TLS_PROTOCOLS, now), status, requeue);
+          HttpReloadlyTokenClient.TLS_PROTOCOLS, now,
+          unexpectedReaders(credential, owned, consumers)), status, requeue);
       if (ReleaseGate.holds(credential, owned.target().isPresent(), checks)) {
         outcome.token().ifPresent(TokenResult.Issued::wipe);
         status.condition(READY, false, Conditions.COMPLIANCE_BLOCKED,

@@ -75,6 +75,12 @@ public record Workload(WorkloadKind kind, String namespace, String name, Map<Str
     return reads;
   }
 
+  /** The service account its pods run as ("default" when the template names none). */
+  public String serviceAccount() {
+    Object name = podSpec.get("serviceAccountName");
+    return name instanceof String s && !s.isBlank() ? s : "default";
+  }
+
   public String key() {
     return kind + "/" + name;
   }

@@ -82,6 +82,7 @@ public final class WorkloadTrim {
 
   private static Map<String, Object> podSpec(Map<String, Object> spec) {
     Map<String, Object> out = new LinkedHashMap<>();
+    copy(spec, out, "serviceAccountName");
     for (String field : List.of("containers", "initContainers")) {
       List<Object> containers = new ArrayList<>();
       for (Object c : list(spec.get(field))) {

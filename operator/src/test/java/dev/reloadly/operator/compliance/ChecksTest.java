@@ -206,4 +206,19 @@ class ChecksTest {
     assertThat(report.status().getChecks()).allSatisfy(c ->
         assertThat(c.getSince()).isEqualTo(NOW.toString()));
   }
+
+  @Test
+  void accessIsRestrictedUnlessSomeoneElseCanReadAndSkippedWithoutRbac() {
+    ReloadlyCredentialSpec spec = spec();
+    Checks.AccessRestricted check = new Checks.AccessRestricted();
+    assertThat(check.check(facts(spec)).result()).isEqualTo(Result.Skip);
+    ComplianceFacts none = new ComplianceFacts(spec, CredentialPolicy.of(spec),
+        VersionLedger.empty(), List.of(), null, List.of(), true, true, HTTPS, List.of(), NOW,
+        Optional.of(java.util.Set.of()));
+    assertThat(check.check(none).result()).isEqualTo(Result.Pass);
+    ComplianceFacts mallory = new ComplianceFacts(spec, CredentialPolicy.of(spec),
+        VersionLedger.empty(), List.of(), null, List.of(), true, true, HTTPS, List.of(), NOW,
+        Optional.of(java.util.Set.of("User:mallory")));
+    assertThat(check.check(mallory).message()).contains("User:mallory");
+  }
 }

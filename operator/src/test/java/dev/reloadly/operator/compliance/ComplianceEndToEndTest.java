@@ -138,6 +138,36 @@ class ComplianceEndToEndTest {
     assertThat(steps.reason(Conditions.READY)).isNotEqualTo(Conditions.COMPLIANCE_BLOCKED);
   }
 
+  @Test
+  void aRoleBindingThatLetsSomeoneElseReadTheSecretFailsAccessRestrictedUntilItGoes() {
+    harness.simulator().allowCredential(ID, "secret-1");
+    harness.start();
+    harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
+    harness.client().resource(secretRefCredential("shop", "src", TargetMode.TOKEN)).create();
+    steps.awaitServedVersion();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(check("AccessRestricted").getResult()).isEqualTo("Pass"));
+
+    harness.client().resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+        .withNewMetadata().withName("read-secrets").withNamespace("payments").endMetadata()
+        .addNewRule().withApiGroups("").withResources("secrets").withVerbs("get", "list")
+        .endRule().build()).create();
+    harness.client().resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+        .withNewMetadata().withName("mallory").withNamespace("payments").endMetadata()
+        .withNewRoleRef().withKind("Role").withName("read-secrets")
+        .withApiGroup("rbac.authorization.k8s.io").endRoleRef()
+        .addNewSubject().withKind("User").withName("mallory").endSubject().build()).create();
+    // Within the informers' delivery: no reconcile of the credential is needed to trigger it.
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(check("AccessRestricted").getResult()).isEqualTo("Fail");
+      assertThat(check("AccessRestricted").getMessage()).contains("User:mallory");
+    });
+
+    harness.client().rbac().roleBindings().inNamespace("payments").withName("mallory").delete();
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(check("AccessRestricted").getResult()).isEqualTo("Pass"));
+  }
+
   private ComplianceCheckStatus check(String name) {
     return harness.credential("shop").getStatus().getCompliance().getChecks().stream()
         .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();

@@ -58,7 +58,7 @@ class PolicyReportTest {
     await().atMost(WAIT).untilAsserted(() -> {
       GenericKubernetesResource report = report();
       assertThat(report).isNotNull();
-      assertThat((List<Object>) report.getAdditionalProperties().get("results")).hasSize(24);
+      assertThat((List<Object>) report.getAdditionalProperties().get("results")).hasSize(26);
     });
     GenericKubernetesResource report = report();
     List<Map<String, Object>> results =
@@ -74,7 +74,7 @@ class PolicyReportTest {
     Map<String, Object> summary = (Map<String, Object>) report.getAdditionalProperties()
         .get("summary");
     int total = summary.values().stream().mapToInt(v -> ((Number) v).intValue()).sum();
-    assertThat(total).isEqualTo(24);
+    assertThat(total).isEqualTo(26);
     assertThat(((Number) summary.get("fail")).intValue()).isPositive();
 
     // Settled: reconciles write no report.
@@ -89,7 +89,7 @@ class PolicyReportTest {
     harness.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE)
         .withName("billing").delete();
     await().atMost(WAIT).untilAsserted(() -> assertThat((List<Object>) report()
-        .getAdditionalProperties().get("results")).hasSize(12));
+        .getAdditionalProperties().get("results")).hasSize(13));
   }
 
   @Test
