@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * Item store of the RBAC informers (Roles, RoleBindings, ClusterRoles, ClusterRoleBindings): each
- * object keeps its name, namespace, resourceVersion and its rules or roleRef and subjects; labels,
+ * object keeps its name, namespace, resourceVersion, owners and its rules or roleRef and subjects;
+ * labels,
  * annotations (kubectl's last-applied copy) and managedFields go.
  */
 public final class RbacTrimStore<T extends HasMetadata> implements ItemStore<T> {
@@ -25,7 +26,8 @@ public final class RbacTrimStore<T extends HasMetadata> implements ItemStore<T> 
   public T put(String key, T obj) {
     obj.setMetadata(new ObjectMetaBuilder().withName(obj.getMetadata().getName())
         .withNamespace(obj.getMetadata().getNamespace())
-        .withResourceVersion(obj.getMetadata().getResourceVersion()).build());
+        .withResourceVersion(obj.getMetadata().getResourceVersion())
+        .withOwnerReferences(obj.getMetadata().getOwnerReferences()).build());
     return items.put(key, obj);
   }
 

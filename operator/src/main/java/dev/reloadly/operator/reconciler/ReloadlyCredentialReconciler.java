@@ -9,7 +9,9 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.RolloutStatus;
 import dev.reloadly.operator.compliance.ComplianceFacts;
+import dev.reloadly.operator.compliance.ClusterConsumerAccess;
 import dev.reloadly.operator.compliance.ClusterPolicyReports;
+import dev.reloadly.operator.compliance.ConsumerAccess;
 import dev.reloadly.operator.compliance.ComplianceReport;
 import dev.reloadly.operator.compliance.PolicyReports;
 import dev.reloadly.operator.compliance.RbacTrimStore;
@@ -141,6 +143,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final EgressProbe probe;
   private final ComplianceReport compliance;
   private final ClusterPolicyReports policyReports;
+  private final ConsumerAccess access;
+  /** Credentials already told that their Role or RoleBinding name is taken (one Event each). */
+  private final Set<String> accessWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Compliance Events: at most one per credential every ten minutes. */
   private final EventRateLimit eventLimit = new EventRateLimit(Duration.ofMinutes(10));
   private final java.net.URI authUrl;
@@ -179,6 +184,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     this.operatorNamespace = config.namespace();
     this.compliance = new ComplianceReport(config.compliance().freeMail());
     this.policyReports = new ClusterPolicyReports(client, clock);
+    this.access = new ConsumerAccess(new ClusterConsumerAccess<>(client, () -> roles,
+        () -> roleBindings));
     this.natNodeSelector = egressDefaults.natNodeSelector();
     this.defaultNatNodes = LabelSelectors.parse(natNodeSelector);
     this.egressDefaults = egressDefaults;
@@ -293,6 +300,22 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       config.withWatchAllNamespaces();
     }
     return new InformerEventSource<>(config.build(), context);
+  }
+
+  /** consumers.grantAccess: a Role and RoleBinding for the consumers' service accounts only. */
+  private void grantAccess(ReloadlyCredential credential, OwnedSecrets owned,
+      List<Consumer> consumers) {
+    boolean grant = credential.getSpec().getConsumers() != null
+        && Boolean.TRUE.equals(credential.getSpec().getConsumers().getGrantAccess());
+    access.apply(credential, grant, owned.targetName(), consumers.stream()
+        .filter(c -> c.rolled() && c.workload().isPresent())
+        .map(c -> c.workload().get().serviceAccount()).toList())
+        .ifPresent(problem -> {
+          if (accessWarned.add(key(credential.getMetadata().getNamespace(),
+              credential.getMetadata().getName()))) {
+            events.warning(credential, Conditions.TARGET_CONFLICT, problem);
+          }
+        });
   }
 
   /** Who else may read the credential's Secrets (target, and a secretRef source). */
@@ -501,6 +524,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
           workloads.in(credential.getMetadata().getNamespace()), owned.targetName(),
           TargetSecret.keys(credential).accessToken());
       pinEgress(credential, consumers, owned, status, requeue, now);
+      grantAccess(credential, owned, consumers);
       ComplianceReport.Report checks = report(credential, new ComplianceFacts(
           credential.getSpec(), policy, outcome.stored().ledger(),
           status.status().getConditions(),

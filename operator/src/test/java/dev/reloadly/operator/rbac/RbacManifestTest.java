@@ -268,6 +268,37 @@ class RbacManifestTest {
       }
     });
 
+    // consumers.grantAccess: a Role and RoleBinding written, changed, then removed.
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"consumers\":{\"grantAccess\":true}}}");
+    awaitChecked(() -> assertThat(harness.client().rbac().roleBindings()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-reader").get()).isNotNull());
+    harness.client().apps().deployments().inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("api-deployment").edit(d -> {
+          d.getSpec().getTemplate().getSpec().setServiceAccountName("payments-api");
+          return d;
+        });
+    awaitChecked(() -> assertThat(harness.client().rbac().roleBindings()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-reader").get().getSubjects())
+        .anySatisfy(s -> assertThat(s.getName()).isEqualTo("payments-api")));
+    // A renamed target changes the Role's resourceNames; then back.
+    for (String target : new String[] {"\"shop-renamed\"", "null"}) {
+      harness.client().resources(ReloadlyCredential.class)
+          .inNamespace(CredentialFixtures.NAMESPACE).withName("shop")
+          .patch(PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\":{\"target\":{\"secretName\":" + target + "}}}");
+      String expected = target.equals("null") ? "shop-reloadly" : "shop-renamed";
+      awaitChecked(() -> assertThat(harness.client().rbac().roles()
+          .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-reader").get().getRules()
+          .get(0).getResourceNames()).containsExactly(expected));
+    }
+    harness.client().resources(ReloadlyCredential.class).inNamespace(CredentialFixtures.NAMESPACE)
+        .withName("shop").patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"consumers\":{\"grantAccess\":false}}}");
+    awaitChecked(() -> assertThat(harness.client().rbac().roles()
+        .inNamespace(CredentialFixtures.NAMESPACE).withName("shop-reader").get()).isNull());
+
     // Egress: a NAT node, the consumers' NetworkPolicy created, changed with the nodes, removed.
     harness.client().resource(new NodeBuilder().withNewMetadata().withName("nat-a")
         .addToLabels("security.reloadly.dev/nat-node", "true").endMetadata().withNewStatus()

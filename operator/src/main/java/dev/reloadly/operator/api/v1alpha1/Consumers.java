@@ -37,6 +37,14 @@ public class Consumers {
       + " Warning Event, not restarted.")
   private Boolean includeDiscovered;
 
+  @Default("false")
+  @JsonPropertyDescription("Write a Role that lets only the consumers' service accounts get the"
+      + " target Secret (resourceNames), and a RoleBinding to them (guidelines B3, C4).")
+  private Boolean grantAccess;
+
+  public Boolean getGrantAccess() { return grantAccess; }
+  public void setGrantAccess(Boolean v) { this.grantAccess = v; }
+
   @Default("10s")
   @Pattern(DurationFormat.PATTERN)
   @Size(max = DurationFormat.MAX_LENGTH)
