@@ -4,10 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per-credential gauges an alert can fire on: ready, rotation due and overdue, sealed with an old
@@ -31,8 +34,9 @@ public final class CredentialMetrics {
 
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> scores =
-      new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> scores = new ConcurrentHashMap<>();
+  /** Per metric and credential: its labelled series (an IP, a check's result) by extra tags. */
+  private final Map<String, Map<String, Gauge>> labelled = new ConcurrentHashMap<>();
   private final Counter reconciles;
 
   public CredentialMetrics(MeterRegistry registry) {
@@ -63,25 +67,11 @@ public final class CredentialMetrics {
    * One gauge {@code reloadly_egress_ip_not_allowlisted{namespace,credential,ip}} per NAT node
    * stable IP outside the credential's allowlist; IPs no longer outside lose theirs.
    */
-  public void notAllowlisted(String namespace, String name, java.util.Set<String> ips) {
-    String prefix = NOT_ALLOWLISTED + "|" + namespace + "|" + name + "|";
-    for (String key : List.copyOf(gauges.keySet())) {
-      if (key.startsWith(prefix) && !ips.contains(key.substring(prefix.length()))) {
-        gauges.remove(key);
-        registry.find(NOT_ALLOWLISTED).tags("namespace", namespace, "credential", name, "ip",
-            key.substring(prefix.length())).meters().forEach(registry::remove);
-      }
-    }
-    for (String ip : ips) {
-      gauges.computeIfAbsent(prefix + ip, key -> {
-        AtomicInteger holder = new AtomicInteger(1);
-        Gauge.builder(NOT_ALLOWLISTED, holder, AtomicInteger::get)
-            .description("1 for a NAT node's stable IP that the credential's allowlist lacks")
-            .tags(Tags.of("namespace", namespace, "credential", name, "ip", ip))
-            .register(registry);
-        return holder;
-      });
-    }
+  public void notAllowlisted(String namespace, String name, Set<String> ips) {
+    Map<String, Tags> wanted = new HashMap<>();
+    ips.forEach(ip -> wanted.put(ip, Tags.of("ip", ip)));
+    keepSeries(NOT_ALLOWLISTED, "1 for a NAT node's stable IP that the credential's allowlist"
+        + " lacks", namespace, name, wanted);
   }
 
   /**
@@ -90,29 +80,13 @@ public final class CredentialMetrics {
    */
   public void compliance(String namespace, String name, Map<String, String> results,
       double score) {
-    String prefix = COMPLIANCE_RESULT + "|" + namespace + "|" + name + "|";
-    java.util.Set<String> current = new java.util.HashSet<>();
-    results.forEach((check, result) -> current.add(prefix + check + "|" + result));
-    for (String key : List.copyOf(gauges.keySet())) {
-      if (key.startsWith(prefix) && !current.contains(key)) {
-        gauges.remove(key);
-        String[] parts = key.substring(prefix.length()).split("\\|");
-        registry.find(COMPLIANCE_RESULT).tags("namespace", namespace, "credential", name,
-            "check", parts[0], "result", parts[1]).meters().forEach(registry::remove);
-      }
-    }
-    results.forEach((check, result) -> gauges.computeIfAbsent(prefix + check + "|" + result,
-        key -> {
-          AtomicInteger holder = new AtomicInteger(1);
-          Gauge.builder(COMPLIANCE_RESULT, holder, AtomicInteger::get)
-              .description("1 for the current result of a compliance check")
-              .tags(Tags.of("namespace", namespace, "credential", name, "check", check,
-                  "result", result))
-              .register(registry);
-          return holder;
-        }));
+    Map<String, Tags> wanted = new HashMap<>();
+    results.forEach((check, result) -> wanted.put(check + "|" + result,
+        Tags.of("check", check, "result", result)));
+    keepSeries(COMPLIANCE_RESULT, "1 for the current result of a compliance check", namespace,
+        name, wanted);
     scores.computeIfAbsent(namespace + "|" + name, key -> {
-      java.util.concurrent.atomic.AtomicLong holder = new java.util.concurrent.atomic.AtomicLong();
+      AtomicLong holder = new AtomicLong();
       Gauge.builder(COMPLIANCE_SCORE, holder, h -> Double.longBitsToDouble(h.get()))
           .description("Share of the compliance checks that pass, of those that ran")
           .tags(Tags.of("namespace", namespace, "credential", name))
@@ -121,10 +95,33 @@ public final class CredentialMetrics {
     }).set(Double.doubleToLongBits(score));
   }
 
+  /**
+   * Makes a credential's labelled series of {@code metric} (each 1) exactly {@code wanted}, by
+   * their extra tags. Touches only this credential's series: no scan of the others.
+   */
+  private void keepSeries(String metric, String description, String namespace, String name,
+      Map<String, Tags> wanted) {
+    Map<String, Gauge> have = labelled.computeIfAbsent(metric + "|" + namespace + "|" + name,
+        key -> new ConcurrentHashMap<>());
+    have.entrySet().removeIf(e -> {
+      if (wanted.containsKey(e.getKey())) {
+        return false;
+      }
+      registry.remove(e.getValue());
+      return true;
+    });
+    wanted.forEach((id, tags) -> have.computeIfAbsent(id, key -> Gauge.builder(metric, () -> 1)
+        .description(description)
+        .tags(Tags.of("namespace", namespace, "credential", name).and(tags))
+        .register(registry)));
+  }
+
   /** Removes every gauge of a deleted credential, so it stops being reported (and alerted on). */
   public void forget(String namespace, String name) {
-    notAllowlisted(namespace, name, java.util.Set.of());
-    compliance(namespace, name, Map.of(), 0);
+    for (String metric : List.of(NOT_ALLOWLISTED, COMPLIANCE_RESULT)) {
+      keepSeries(metric, "", namespace, name, Map.of());
+      labelled.remove(metric + "|" + namespace + "|" + name);
+    }
     if (scores.remove(namespace + "|" + name) != null) {
       registry.find(COMPLIANCE_SCORE).tags("namespace", namespace, "credential", name).meters()
           .forEach(registry::remove);
