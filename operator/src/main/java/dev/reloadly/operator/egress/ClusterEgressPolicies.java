@@ -1,5 +1,6 @@
 package dev.reloadly.operator.egress;
 
+import dev.reloadly.operator.apiserver.Writes;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;

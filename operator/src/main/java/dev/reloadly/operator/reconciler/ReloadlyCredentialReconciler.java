@@ -670,7 +670,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
 
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
       Context<ReloadlyCredential> context, StatusDraft status, Requeue requeue) {
-    if (status.changed()) {
+    boolean changed = status.changed();
+    if (changed) {
       Optional<ReloadlyCredential> written = statusWriter.write(credential, status.status());
       if (written.isEmpty()) {
         // Computed from an older copy: write nothing, record nothing, and start again from fresh.
@@ -682,7 +683,11 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
     }
     // Events follow a written status, so a conflicting reconcile never announces a transition twice.
     recordTransitions(credential, status);
-    publishPolicyReport(credential.getMetadata().getNamespace(), credential, status.status());
+    // The report is built from statuses: it can only have changed with this one (or be unknown
+    // to this process since it started).
+    if (policyReports.due(credential.getMetadata().getNamespace(), changed)) {
+      publishPolicyReport(credential.getMetadata().getNamespace(), credential, status.status());
+    }
     List<io.fabric8.kubernetes.api.model.Condition> conditions = status.status().getConditions();
     metrics.observe(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
         new CredentialMetrics.Observation(Conditions.isTrue(conditions, READY),

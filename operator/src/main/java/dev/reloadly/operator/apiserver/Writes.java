@@ -1,4 +1,4 @@
-package dev.reloadly.operator.egress;
+package dev.reloadly.operator.apiserver;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The two write shapes the egress stores share. */
-final class Writes {
+/** Write shapes the stores of the operator's own objects share. */
+public final class Writes {
   private Writes() {}
 
   /**
    * Creates through {@code create} (which also feeds the cache); false when an object of that
    * name exists already, which the caller then leaves alone.
    */
-  static <T> boolean createUnlessTaken(T desired, Consumer<T> create) {
+  public static <T> boolean createUnlessTaken(T desired, Consumer<T> create) {
     try {
       create.accept(desired);
       return true;
@@ -31,7 +31,7 @@ final class Writes {
    * A JSON patch that replaces the spec whole: lists in it are replaced, never merged item by
    * item (the test API server merges the arrays of a JSON merge patch; a real one replaces them).
    */
-  static String replaceSpec(KubernetesClient client, Object spec) {
+  public static String replaceSpec(KubernetesClient client, Object spec) {
     return client.getKubernetesSerialization().asJson(List.of(Map.of("op", "replace",
         "path", "/spec", "value", spec)));
   }
