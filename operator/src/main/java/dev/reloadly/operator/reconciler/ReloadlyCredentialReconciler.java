@@ -519,8 +519,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
       }
       // Egress and compliance come before serving: a live credential's first release waits for
       // its checks (enforcement block), and they read what egress found.
-      List<Consumer> consumers = ConsumerDiscovery.find(
-          ConsumerPolicy.of(credential.getSpec().getConsumers()),
+      ConsumerPolicy consumerPolicy = ConsumerPolicy.of(credential.getSpec().getConsumers());
+      List<Consumer> consumers = ConsumerDiscovery.find(consumerPolicy,
           workloads.in(credential.getMetadata().getNamespace()), owned.targetName(),
           TargetSecret.keys(credential).accessToken());
       pinEgress(credential, consumers, owned, status, requeue, now);
@@ -553,7 +553,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         signals.clear(credential, ApiLabels.REFRESH_TOKEN)
             .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
       }
-      Optional<Instant> rolledAt = rollConsumers(credential, consumers,
+      Optional<Instant> rolledAt = rollConsumers(credential, consumerPolicy, consumers,
           outcome.stored().ledger(), owned, status, requeue, now);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
@@ -567,11 +567,10 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
    * Rolls the consumers onto what the target serves now; returns when they were all healthy on
    * the current version (the previous version's grace period counts from then).
    */
-  private Optional<Instant> rollConsumers(ReloadlyCredential credential,
+  private Optional<Instant> rollConsumers(ReloadlyCredential credential, ConsumerPolicy policy,
       List<Consumer> consumers, VersionLedger ledger, OwnedSecrets owned, StatusDraft status,
       Requeue requeue, Instant now) {
     String namespace = credential.getMetadata().getNamespace();
-    ConsumerPolicy policy = ConsumerPolicy.of(credential.getSpec().getConsumers());
     String revision = ledger.current().map(CredentialVersion::fingerprint).orElseGet(() ->
         ledger.incidents().isEmpty() ? null
             : Revisions.withdrawn(ledger.incidents().get(ledger.incidents().size() - 1)
