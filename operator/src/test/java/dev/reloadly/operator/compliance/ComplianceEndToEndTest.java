@@ -168,6 +168,31 @@ class ComplianceEndToEndTest {
         assertThat(check("AccessRestricted").getResult()).isEqualTo("Pass"));
   }
 
+  @Test
+  void grantedAccessIsWrittenOnceAndAnIdleReconcileWritesNothing() {
+    harness.simulator().allowCredential(ID, "secret-1");
+    harness.start();
+    dev.reloadly.operator.testing.Workloads.create(harness.client(),
+        dev.reloadly.operator.testing.Workloads.workload(
+            dev.reloadly.operator.api.v1alpha1.WorkloadKind.Deployment, "payments", "api",
+            "shop-reloadly", dev.reloadly.operator.testing.Workloads.Reading.VOLUME));
+    harness.client().resource(sourceSecret("src", ID, "secret-1")).create();
+    ReloadlyCredential credential = dev.reloadly.operator.testing.CredentialFixtures
+        .withConsumer(secretRefCredential("shop", "src", TargetMode.TOKEN),
+            dev.reloadly.operator.api.v1alpha1.WorkloadKind.Deployment, "api");
+    credential.getSpec().getConsumers().setGrantAccess(true);
+    harness.client().resource(credential).create();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(harness.client().rbac().roleBindings()
+        .inNamespace("payments").withName("shop-reader").get().getSubjects())
+        .singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("default")));
+
+    harness.awaitSettled();
+    int writes = harness.server().writes().size();
+    long settled = harness.reconciles();
+    steps.touchSource();
+    harness.assertReconciledWithoutWrites(settled, writes + 1);
+  }
+
   private ComplianceCheckStatus check(String name) {
     return harness.credential("shop").getStatus().getCompliance().getChecks().stream()
         .filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
