@@ -17,8 +17,12 @@ import dev.reloadly.operator.keys.StoreRekeying;
 import dev.reloadly.operator.leader.LeaderDuties;
 import dev.reloadly.operator.lifecycle.TokenRequester;
 import dev.reloadly.operator.lifecycle.ValidationBackoff;
+import dev.reloadly.operator.metrics.AuthRequests;
 import dev.reloadly.operator.metrics.CredentialMetrics;
 import dev.reloadly.operator.metrics.MetricsServer;
+import dev.reloadly.operator.metrics.Readiness;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import dev.reloadly.operator.metrics.DeletedCredentials;
 import dev.reloadly.operator.reconciler.OperatorFactory;
 import dev.reloadly.operator.reconciler.ReloadlyCredentialReconciler;
@@ -42,6 +46,7 @@ import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +80,8 @@ public final class OperatorRuntime implements AutoCloseable {
   private volatile SharedIndexInformer<ConfigMap> publishedKeysWatch;
   private KekProvider kekProvider;
   private volatile DenyListSecret denyList;
+  private volatile AutoCloseable jvmMeters;
+  private volatile Readiness readiness = new Readiness();
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
@@ -114,10 +121,12 @@ public final class OperatorRuntime implements AutoCloseable {
   private static OperatorRuntime start(KubernetesClient client, OperatorConfig config, Clock clock,
       ReloadlyTokenClient tokenClient, SecureRandom random, KekProvider kekProvider) {
     PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+    AutoCloseable jvmMeters = MetricsServer.bindJvm(registry);
+    Readiness readiness = new Readiness();
     MetricsServer metrics = null;
     if (config.metricsPort() > 0) {
       try {
-        metrics = MetricsServer.start(registry, config.metricsPort());
+        metrics = MetricsServer.start(registry, config.metricsPort(), readiness);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort(), e);
       }
@@ -129,8 +138,8 @@ public final class OperatorRuntime implements AutoCloseable {
     TokenRequestLimiter limiter =
         new TokenRequestLimiter(config.maxConcurrentTokenRequests(), Duration.ofMillis(500));
     limiter.bindTo(registry);
-    ReloadlyTokenClient tokens = limiter.limit(tokenClient);
-    CredentialMetrics credentialMetrics = new CredentialMetrics(registry);
+    CredentialMetrics credentialMetrics = new CredentialMetrics(registry, clock);
+    ReloadlyTokenClient tokens = limiter.limit(AuthRequests.counted(tokenClient, credentialMetrics));
     if (config.rollouts().argoRollouts() && !client.supports("argoproj.io/v1alpha1", "Rollout")) {
       throw new IllegalStateException("--argo-rollouts is true, but the API server serves no"
           + " argoproj.io/v1alpha1 Rollout: install Argo Rollouts (its CRD), or set it to false");
@@ -154,9 +163,14 @@ public final class OperatorRuntime implements AutoCloseable {
         .description("1 while this replica holds the leader Lease (or runs alone)")
         .register(registry);
     Operator operator = OperatorFactory.create(client, config, reconciler,
-        new DeletedCredentials(credentialMetrics, reconciler::credentialDeleted),
+        new AggregatedMetrics(List.of(
+            new DeletedCredentials(credentialMetrics, reconciler::credentialDeleted),
+            // Per type, not per credential: at 10,000 credentials per-resource meters would
+            // outweigh the operator's own state.
+            MicrometerMetrics.withoutPerResourceMetrics(registry))),
         duties.callbacks());
     operator.start();
+    readiness.checkWith(() -> ready(operator, denyList, duties));
 
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "key-maintenance");
@@ -166,6 +180,8 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime runtime = new OperatorRuntime(operator, metrics, maintenance, keys, limiter,
         scheduler, clock, duties, registry);
     runtime.denyList = denyList;
+    runtime.jvmMeters = jvmMeters;
+    runtime.readiness = readiness;
     // Key maintenance writes the key Secret and every store: only the leader may run it.
     duties.bind(new LeaderDuties.Duty() {
       @Override
@@ -207,6 +223,28 @@ public final class OperatorRuntime implements AutoCloseable {
           config.leaderElection().leaseName(), config.leaderElection().identity());
     }
     return runtime;
+  }
+
+  /** Ready once every cache is filled and watching; a standby replica is ready too. */
+  private static Readiness.State ready(Operator operator, DenyListSecret denyList,
+      LeaderDuties duties) {
+    if (!operator.getRuntimeInfo().isStarted()) {
+      return new Readiness.State(false, "starting");
+    }
+    List<String> unhealthy = operator.getRuntimeInfo().unhealthyEventSources().values().stream()
+        .flatMap(sources -> sources.keySet().stream()).sorted().toList();
+    if (!unhealthy.isEmpty()) {
+      return new Readiness.State(false, "caches not synced or not watching: " + unhealthy);
+    }
+    if (!denyList.healthy()) {
+      return new Readiness.State(false, "the compromised-versions list is not synced");
+    }
+    return new Readiness.State(true, duties.leading() ? "ready, leading" : "ready, standby");
+  }
+
+  /** What /readyz answers now. */
+  public Readiness.State readiness() {
+    return readiness.state();
   }
 
   public KeyMaintenance maintenance() {
@@ -387,6 +425,13 @@ public final class OperatorRuntime implements AutoCloseable {
     }
     if (metrics != null) {
       metrics.close();
+    }
+    if (jvmMeters != null) {
+      try {
+        jvmMeters.close();
+      } catch (Exception e) {
+        LOG.debug("closing the JVM meters failed ({})", e.getClass().getSimpleName());
+      }
     }
     if (kekProvider != null) {
       kekProvider.close();

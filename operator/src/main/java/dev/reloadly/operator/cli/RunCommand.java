@@ -11,6 +11,7 @@ import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.time.DurationParser;
+import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,6 +52,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "Reloadly token endpoint (env RELOADLY_AUTH_URL). Default: "
           + "https://auth.reloadly.com/oauth/token. https is required except on loopback.")
   String authUrl;
+
+  @Option(names = "--reloadly-proxy", defaultValue = "${env:RELOADLY_PROXY}",
+      description = "host:port of an HTTPS proxy the operator's token requests go through, e.g."
+          + " the egress proxy on the NAT nodes (env RELOADLY_PROXY). Default: none (direct).")
+  String reloadlyProxy;
 
   @Option(names = "--metrics-port", defaultValue = "${env:METRICS_PORT}",
       description = "Port of the Prometheus /metrics endpoint; 0 disables it (env METRICS_PORT)."
@@ -146,11 +152,13 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OperatorConfig config = config();
+    java.net.InetSocketAddress proxy = proxy();
     try (KubernetesClient client = clients.get()) {
       ClusterConnection.requireNamespace(client, config.namespace(), "--namespace");
       OperatorRuntime runtime;
       try {
-        runtime = OperatorRuntime.start(client, config, Clock.systemUTC());
+        runtime = OperatorRuntime.start(client, config, Clock.systemUTC(),
+            HttpReloadlyTokenClient.viaProxy(config.reloadlyAuthUrl(), Clock.systemUTC(), proxy));
       } catch (KekUnavailableException | KeyRingFormatException e) {
         // Nothing is served without the keys: say which plugin failed and how, in one line.
         spec.commandLine().getErr().println("error: cannot start: " + e.getMessage());
@@ -199,6 +207,30 @@ public final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** The --reloadly-proxy address, unresolved (the proxy resolves at connect), or null. */
+  java.net.InetSocketAddress proxy() {
+    if (blank(reloadlyProxy)) {
+      return null;
+    }
+    String text = reloadlyProxy.trim();
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1 || text.contains("/")) {
+      throw new ParameterException(spec.commandLine(), "--reloadly-proxy: '" + text
+          + "' is not host:port (no scheme, no path)");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--reloadly-proxy: port of '" + text
+          + "' must be between 1 and 65535");
+    }
+    return java.net.InetSocketAddress.createUnresolved(text.substring(0, colon), port);
   }
 
   private RolloutSettings rolloutSettings() {

@@ -68,6 +68,11 @@ public final class DenyListSecret implements AutoCloseable {
         });
   }
 
+  /** True while the informer has listed and is watching: the deny-list is current. */
+  public boolean healthy() {
+    return informer.hasSynced() && informer.isWatching();
+  }
+
   /** Runs {@code action} whenever the listed fingerprints change (after the first list). */
   public void onChange(Runnable action) {
     onChange.set(action);

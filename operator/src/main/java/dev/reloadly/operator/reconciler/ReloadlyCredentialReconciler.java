@@ -51,6 +51,7 @@ import dev.reloadly.operator.rollout.Consumer;
 import dev.reloadly.operator.rollout.ConsumerDiscovery;
 import dev.reloadly.operator.rollout.ConsumerPolicy;
 import dev.reloadly.operator.rollout.ConsumerRollout;
+import dev.reloadly.operator.rollout.RolloutTransitions;
 import dev.reloadly.operator.rollout.Revisions;
 import dev.reloadly.operator.rollout.RolloutSlots;
 import dev.reloadly.operator.rollout.Workload;
@@ -664,6 +665,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         credential.getMetadata().getName(), e.getClass().getSimpleName(),
         e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?");
     LOG.debug("reconcile failure detail", e);
+    metrics.reconcileFailed();
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
@@ -679,6 +681,9 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
         return UpdateControl.<ReloadlyCredential>noUpdate().rescheduleAfter(CONFLICT_RETRY);
       }
       cacheOwnWrite(context, credential, written.get());
+      RolloutTransitions.Counts rolled =
+          RolloutTransitions.between(credential.getStatus(), status.status());
+      metrics.rollouts(rolled.completed(), rolled.stalled());
     }
     // Events follow a written status, so a conflicting reconcile never announces a transition twice.
     recordTransitions(credential, status);
@@ -696,6 +701,8 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
                 && Boolean.FALSE.equals(status.status().getSealingKey().getNewest()),
             Conditions.find(conditions, Conditions.ROLLOUT_COMPLETE)
                 .map(c -> Conditions.ROLLOUT_STALLED.equals(c.getReason())).orElse(false)));
+    metrics.times(credential.getMetadata().getNamespace(), credential.getMetadata().getName(),
+        StatusViews.times(status.status()));
     metrics.reconciled();
     UpdateControl<ReloadlyCredential> control = UpdateControl.noUpdate();
     requeue.delay().ifPresent(control::rescheduleAfter);

@@ -11,6 +11,8 @@ import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import dev.reloadly.operator.lifecycle.CredentialVersion;
 import dev.reloadly.operator.lifecycle.RotationSchedule;
 import dev.reloadly.operator.lifecycle.VersionLedger;
+import dev.reloadly.operator.lifecycle.VersionState;
+import dev.reloadly.operator.metrics.CredentialMetrics;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -58,6 +60,27 @@ final class StatusViews {
     }
     if (!schedule.isOverdue(version, now)) {
       requeue.at(schedule.nextChange(version, now));
+    }
+  }
+
+  /** What the per-credential time gauges report, read back from a status. */
+  static CredentialMetrics.Times times(ReloadlyCredentialStatus status) {
+    Instant created = status.getVersions().stream()
+        .filter(v -> VersionState.CURRENT.wireName().equals(v.getState()))
+        .map(v -> instant(v.getCreatedAt())).filter(java.util.Objects::nonNull)
+        .findFirst().orElse(null);
+    return new CredentialMetrics.Times(instant(status.getNextRotationAt()), created,
+        instant(status.getTokenExpiresAt()));
+  }
+
+  private static Instant instant(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 

@@ -303,9 +303,9 @@ public final class ConsumerRollout {
       }
       String why = health.stalled() ? health.message() : "not healthy within "
           + in.policy().timeout() + " (" + health.message() + ")";
-      String message = "stalled: " + why;
+      String message = RolloutTransitions.STALLED + why;
       // One Event per stall: not again while it stays stalled, whatever its counts say.
-      if (entry.getMessage() == null || !entry.getMessage().startsWith("stalled: ")) {
+      if (entry.getMessage() == null || !entry.getMessage().startsWith(RolloutTransitions.STALLED)) {
         warnings.add(new ConditionUpdate(ROLLOUT_COMPLETE, false, Conditions.ROLLOUT_STALLED,
             entry.getKind() + "/" + entry.getName() + " did not roll out to the new credential: "
                 + why + ". The previous version is kept until it heals or the credential is"

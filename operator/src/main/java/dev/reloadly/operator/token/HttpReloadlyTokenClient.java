@@ -46,6 +46,21 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
    * @throws IllegalArgumentException when {@code authUrl} is plain http to a non-loopback host
    */
   public HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout, Duration requestTimeout) {
+    this(authUrl, clock, connectTimeout, requestTimeout, null);
+  }
+
+  /**
+   * @param proxy an HTTPS proxy the requests tunnel through (HTTP CONNECT; TLS stays end to
+   *     end), or null to connect directly
+   */
+  public static HttpReloadlyTokenClient viaProxy(URI authUrl, Clock clock,
+      java.net.InetSocketAddress proxy) {
+    return new HttpReloadlyTokenClient(authUrl, clock, DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_REQUEST_TIMEOUT, proxy);
+  }
+
+  private HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout,
+      Duration requestTimeout, java.net.InetSocketAddress proxy) {
     AuthUrls.requireSecureOrLoopback(authUrl);
     this.authUrl = authUrl;
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -59,6 +74,7 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
         // A redirect would resend the secret to wherever the Location header points.
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
+        .proxy(proxy == null ? HttpClient.Builder.NO_PROXY : java.net.ProxySelector.of(proxy))
         .build();
   }
 
@@ -112,7 +128,8 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     }
     Duration wait = serverDelay.from(response.headers());
     if (status == 429) {
-      return retry(wait, "rate limited by Reloadly (HTTP 429)", audience);
+      LOG.debug("Token request for audience {} will be retried: rate limited (HTTP 429)", audience);
+      return new TokenResult.RetryLater(wait, "rate limited by Reloadly (HTTP 429)", true);
     }
     if (status >= 500) {
       return retry(wait, "Reloadly auth endpoint error (HTTP " + status + ")", audience);

@@ -93,13 +93,18 @@ public sealed interface TokenResult {
    * @param after the minimum wait the server (or limiter) asked for; {@link Duration#ZERO} when it
    *     said nothing, in which case the caller's {@link Backoff} alone decides
    * @param cause a short, secret-free description for logs and status conditions
+   * @param throttled Reloadly itself said slow down (HTTP 429); counted apart in the metrics
    */
-  record RetryLater(Duration after, String cause) implements TokenResult {
+  record RetryLater(Duration after, String cause, boolean throttled) implements TokenResult {
     public RetryLater {
       Objects.requireNonNull(after, "after");
       if (after.isNegative()) {
         after = Duration.ZERO;
       }
+    }
+
+    public RetryLater(Duration after, String cause) {
+      this(after, cause, false);
     }
   }
 }

@@ -57,6 +57,9 @@ class RunCommandTest {
       "--max-concurrent-rollouts=0 | the operator-wide rollout cap must be between 1 and 1000",
       "--argo-rollouts=maybe | --argo-rollouts: 'maybe' is neither true nor false",
       "--nat-node-selector=tier!=nat | is not an equality-based label selector",
+      "--reloadly-proxy=http://proxy.internal:3128 | --reloadly-proxy: 'http://proxy.internal:3128' is not host:port",
+      "--reloadly-proxy=proxy.internal | --reloadly-proxy: 'proxy.internal' is not host:port",
+      "--reloadly-proxy=proxy.internal:0 | --reloadly-proxy: port of 'proxy.internal:0' must be between 1 and 65535",
   })
   void badConfigurationStopsWithOneLine(String flag, String expected) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();

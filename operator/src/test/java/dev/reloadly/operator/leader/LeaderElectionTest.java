@@ -11,6 +11,7 @@ import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
 import dev.reloadly.operator.keys.OperatorKeyStore;
+import dev.reloadly.operator.metrics.Readiness;
 import dev.reloadly.operator.testing.OperatorHarness;
 import dev.reloadly.operator.testing.OperatorHarness.Replica;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
@@ -84,6 +85,11 @@ class LeaderElectionTest {
       assertThat(lease().getSpec().getHolderIdentity()).isEqualTo("replica-a");
     });
     assertThat(firstTokens.get()).isPositive();
+    // Both are ready (a rolling update must not wait on the Lease); /readyz says which leads.
+    assertThat(first.runtime().readiness())
+        .isEqualTo(new Readiness.State(true, "ready, leading"));
+    assertThat(second.runtime().readiness())
+        .isEqualTo(new Readiness.State(true, "ready, standby"));
     // The leader rotates the KEK; the follower still holds the keys it loaded at start.
     String kekBefore = first.runtime().keys().get().keks().active().keyId();
     // What `rotate-kek` does: the leader's watch of the key Secret picks it up.

@@ -111,6 +111,7 @@ class ConsumerRolloutTest {
           assertThat(w.getFinishedAt()).isNotNull();
         });
     assertThat(patchesOf(plural(kind) + "/api")).as("one restart patch, no more").isEqualTo(1);
+    assertThat(rollouts("completed")).as("one rollout completed").isEqualTo(1);
 
     // Settled: a reconcile (proven to run) writes nothing, status included.
     harness.awaitSettled();
@@ -182,6 +183,7 @@ class ConsumerRolloutTest {
           .doesNotContainKey(ApiLabels.RETIRE_PREVIOUS);
     });
     assertThat(events(Conditions.ROLLOUT_STALLED)).as("one Event per stall").hasSize(1);
+    assertThat(rollouts("stalled")).as("one stall counted").isEqualTo(1);
   }
 
   @Test
@@ -363,4 +365,10 @@ class ConsumerRolloutTest {
 
 
 
+
+  private double rollouts(String result) {
+    return harness.runtime().registry().get(
+        dev.reloadly.operator.metrics.CredentialMetrics.ROLLOUTS).tag("result", result)
+        .counter().count();
+  }
 }

@@ -156,6 +156,37 @@ class HttpReloadlyTokenClientTest {
   }
 
   @Test
+  void aProxyCarriesTheRequest() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    // The auth URL points at nothing; only the proxy (here the simulator, which takes the
+    // absolute-form request line a proxy gets) can answer.
+    var proxied = HttpReloadlyTokenClient.viaProxy(
+        URI.create("http://127.0.0.1:" + closedPort + "/oauth/token"), clock,
+        new java.net.InetSocketAddress("127.0.0.1", simulator.port()));
+
+    TokenResult result = proxied.requestToken(CLIENT_ID.toCharArray(), SECRET.toCharArray(), SANDBOX_AIRTIME);
+
+    assertThat(result).isInstanceOf(TokenResult.Issued.class);
+  }
+
+  @Test
+  void a429IsThrottledAndOtherRetriesAreNot() {
+    simulator.rateLimitNext(1, Duration.ofSeconds(1));
+    simulator.failNext(1, 503);
+    TokenResult first = client.requestToken(CLIENT_ID.toCharArray(), SECRET.toCharArray(), SANDBOX_AIRTIME);
+    TokenResult second = client.requestToken(CLIENT_ID.toCharArray(), SECRET.toCharArray(), SANDBOX_AIRTIME);
+
+    assertThat(java.util.List.of(first, second)).allSatisfy(
+        r -> assertThat(r).isInstanceOf(TokenResult.RetryLater.class));
+    assertThat(java.util.List.of(first, second).stream()
+        .map(r -> ((TokenResult.RetryLater) r).throttled()).toList())
+        .containsExactlyInAnyOrder(true, false);
+  }
+
+  @Test
   void slowServerTimesOutAsRetryLater() {
     simulator.latency(Duration.ofMillis(500));
     var impatient = new HttpReloadlyTokenClient(simulator.url(), clock, Duration.ofSeconds(1), Duration.ofMillis(100));
