@@ -27,13 +27,18 @@ public final class ComplianceReport {
   private final List<ComplianceCheck> checks;
 
   public ComplianceReport(Set<String> freeMail) {
+    this(freeMail, OperatorSbom.ofThisBuild());
+  }
+
+  /** @param sbom the operator's own SBOM, which guideline A6 asks about */
+  public ComplianceReport(Set<String> freeMail, Optional<OperatorSbom> sbom) {
     this.checks = List.of(new Checks.RotationWithinMaxAge(),
         new Checks.NoCompromisedVersionServed(), new Checks.NotInVersionControl(),
         new Checks.EncryptedAtRest(), new Checks.TlsOnly(), new Checks.NotExposedInEnv(),
         new Checks.AccessRestricted(),
         new Checks.OwnerEmailDomain(freeMail), new Checks.PortalPasswordRotated(),
         new Checks.PortalTwoFactor(), new Checks.EgressAllowlisted(),
-        new Checks.DependenciesScanned());
+        new Checks.DependenciesScanned(sbom));
   }
 
   /** @param failing names of the checks that fail, for messages that gate on them */

@@ -208,6 +208,24 @@ class ChecksTest {
   }
 
   @Test
+  void theOperatorsOwnSbomPassesA6AndItsAbsenceIsASkip() {
+    Optional<OperatorSbom> built = OperatorSbom.ofThisBuild();
+    assertThat(built).as("the build writes " + OperatorSbom.RESOURCE).isPresent();
+    assertThat(built.get().components()).as("every runtime library").isGreaterThan(50);
+    Finding pass = new Checks.DependenciesScanned(built).check(facts(spec()));
+    assertThat(pass.result()).isEqualTo(Result.Pass);
+    assertThat(pass.message()).contains("CycloneDX 1.6", OperatorSbom.RESOURCE);
+
+    assertThat(new Checks.DependenciesScanned(Optional.empty()).check(facts(spec())).result())
+        .isEqualTo(Result.Skip);
+    assertThat(OperatorSbom.read(new java.io.ByteArrayInputStream(
+        "{\"bomFormat\":\"SPDX\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+        .as("not CycloneDX").isEmpty();
+    assertThat(OperatorSbom.read(new java.io.ByteArrayInputStream(new byte[] {'{'})))
+        .as("not JSON").isEmpty();
+  }
+
+  @Test
   void accessIsRestrictedUnlessSomeoneElseCanReadAndSkippedWithoutRbac() {
     ReloadlyCredentialSpec spec = spec();
     Checks.AccessRestricted check = new Checks.AccessRestricted();
