@@ -9,6 +9,7 @@ import dev.reloadly.operator.cli.RetireSealingKeyCommand;
 import dev.reloadly.operator.cli.RotateKekCommand;
 import dev.reloadly.operator.cli.RunCommand;
 import dev.reloadly.operator.cli.SealCommand;
+import dev.reloadly.operator.cli.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
     subcommands = {RunCommand.class, DemoCommand.class, SealCommand.class, ResealCommand.class,
         CompromiseCommand.class, ReportCommand.class, RotateKekCommand.class,
-        RetireSealingKeyCommand.class,
+        RetireSealingKeyCommand.class, SimulateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 

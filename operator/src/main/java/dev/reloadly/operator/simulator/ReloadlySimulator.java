@@ -35,6 +35,7 @@ public final class ReloadlySimulator implements AutoCloseable {
 
   private final Clock clock;
   private final Map<String, String> credentials = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Set<String>> extra = new ConcurrentHashMap<>();
   private final Map<String, Environment> audiences = new ConcurrentHashMap<>();
   private final Map<Environment, Duration> lifetimes = new EnumMap<>(Environment.class);
   private final List<SimulatedToken> issued = new CopyOnWriteArrayList<>();
@@ -64,11 +65,16 @@ public final class ReloadlySimulator implements AutoCloseable {
 
   /** Binds 127.0.0.1 on an ephemeral port and starts serving. */
   public synchronized ReloadlySimulator start() {
+    return start(0);
+  }
+
+  /** Binds 127.0.0.1 on {@code port} (0: an ephemeral one) and starts serving. */
+  public synchronized ReloadlySimulator start(int port) {
     if (server != null) {
       return this;
     }
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind the Reloadly simulator to loopback", e);
     }
@@ -124,17 +130,28 @@ public final class ReloadlySimulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Accepts {@code clientSecret} for {@code clientId} besides the secret it has: both work until
+   * one is rotated or revoked. Lets a test endpoint accept a rotation's new secret in advance.
+   */
+  public ReloadlySimulator alsoAccept(String clientId, String clientSecret) {
+    extra.computeIfAbsent(clientId, id -> ConcurrentHashMap.newKeySet()).add(clientSecret);
+    return this;
+  }
+
   /** Replaces the secret of a known client: the old secret stops working at once, like in Reloadly's dashboard. */
   public ReloadlySimulator rotateCredential(String clientId, String newSecret) {
     if (credentials.replace(clientId, newSecret) == null) {
       throw new IllegalArgumentException("unknown client id; allowCredential it first");
     }
+    extra.remove(clientId);
     return this;
   }
 
   /** Stops accepting any secret for {@code clientId}. */
   public ReloadlySimulator revokeCredential(String clientId) {
     credentials.remove(clientId);
+    extra.remove(clientId);
     return this;
   }
 
@@ -272,8 +289,15 @@ public final class ReloadlySimulator implements AutoCloseable {
 
   boolean isValid(String clientId, String clientSecret) {
     String expected = credentials.get(clientId);
-    return expected != null && MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.UTF_8), clientSecret.getBytes(StandardCharsets.UTF_8));
+    if (expected == null) {
+      return false;
+    }
+    byte[] offered = clientSecret.getBytes(StandardCharsets.UTF_8);
+    boolean valid = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), offered);
+    for (String also : extra.getOrDefault(clientId, java.util.Set.of())) {
+      valid |= MessageDigest.isEqual(also.getBytes(StandardCharsets.UTF_8), offered);
+    }
+    return valid;
   }
 
   Optional<Environment> environmentOf(String audience) {

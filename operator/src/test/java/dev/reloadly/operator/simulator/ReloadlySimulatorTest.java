@@ -69,6 +69,18 @@ class ReloadlySimulatorTest {
   }
 
   @Test
+  void alsoAcceptTakesASecondSecretUntilARotationOrRevocation() throws Exception {
+    simulator.allowCredential("two", "first").alsoAccept("two", "second");
+    assertThat(post("two", "first", SANDBOX).statusCode()).isEqualTo(200);
+    assertThat(post("two", "second", SANDBOX).statusCode()).isEqualTo(200);
+    assertThat(post("two", "third", SANDBOX).statusCode()).isEqualTo(401);
+
+    simulator.rotateCredential("two", "third");
+    assertThat(post("two", "second", SANDBOX).statusCode()).isEqualTo(401);
+    assertThat(post("two", "third", SANDBOX).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void issuesJwtShapedTokensWithReloadlysResponseShape() throws Exception {
     HttpResponse<String> response = post("id", "secret", SANDBOX);
 
