@@ -190,6 +190,32 @@ class HelmChartTest {
   }
 
   @Test
+  void theTestOnlySimulatorSidecarIsOffByDefaultAndOnLoopbackWhenOn() {
+    assertThat(chart.template(DEFAULTS).pod().getContainers()).hasSize(1);
+    Rendered rendered = chart.template(DEFAULTS + """
+        testing:
+          reloadlySimulator:
+            enabled: true
+            accept: ["e2e-id=one", "e2e-id=two"]
+        """);
+    PodSpec pod = rendered.pod();
+    assertRestricted(pod);
+    Container simulator = pod.getContainers().stream()
+        .filter(c -> c.getName().equals("reloadly-simulator")).findFirst().orElseThrow();
+    assertThat(simulator.getImage()).isEqualTo(rendered.operator().getImage());
+    assertThat(simulator.getArgs()).containsExactly("simulate", "--port=8089",
+        "--accept=e2e-id=one", "--accept=e2e-id=two");
+    assertThat(rendered.env()).containsEntry("RELOADLY_AUTH_URL",
+        "http://127.0.0.1:8089/oauth/token");
+    assertThat(chart.templateFailure(DEFAULTS + """
+        testing: {reloadlySimulator: {enabled: true, accept: [nonsense]}}
+        """)).as("an entry without '='").contains("/testing/reloadlySimulator/accept");
+    assertThat(chart.templateFailure(DEFAULTS + """
+        testing: {reloadlySimulator: {enabled: true}}
+        """)).contains("testing.reloadlySimulator.accept needs at least one");
+  }
+
+  @Test
   void theOperatorPodMeetsThePodSecurityStandardRestricted() {
     PodSpec pod = chart.template(DEFAULTS).pod();
     assertRestricted(pod);
