@@ -387,6 +387,7 @@ class HelmChartTest {
     assertThat(monitor.getSpec().getEndpoints()).singleElement().satisfies(endpoint -> {
       assertThat(endpoint.getPort()).isEqualTo(service.getSpec().getPorts().get(0).getName());
       assertThat(endpoint.getPath()).isEqualTo("/metrics");
+      assertThat(endpoint.getHonorLabels()).as("keeps the credential's namespace label").isTrue();
     });
   }
 

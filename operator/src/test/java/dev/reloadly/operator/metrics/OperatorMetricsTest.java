@@ -88,6 +88,40 @@ class OperatorMetricsTest {
         .doesNotContainPattern("operator_sdk_[a-z_]+\\{[^}]*name=\"shop\"");
   }
 
+  /**
+   * Every name the alert rules and the dashboard may use (metrics/exported-metrics.txt) is in a
+   * real scrape, once a credential with a drifting NAT node has been reconciled.
+   */
+  @Test
+  void everyMetricTheAlertsAndDashboardMayUseIsExported() {
+    harness.client().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+        .withName("nat-1").addToLabels("security.reloadly.dev/nat-node", "true")
+        .addToAnnotations(dev.reloadly.operator.api.v1alpha1.ApiLabels.EGRESS_IP, "198.51.100.7")
+        .endMetadata().withNewStatus().addNewAddress().withType("InternalIP")
+        .withAddress("10.0.0.5").endAddress().addNewCondition().withType("Ready")
+        .withStatus("True").endCondition().endStatus().build()).create();
+    harness.client().resource(sourceSecret("src", "client-1", "secret-1")).create();
+    ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
+    dev.reloadly.operator.api.v1alpha1.EgressSpec egress =
+        new dev.reloadly.operator.api.v1alpha1.EgressSpec();
+    egress.setAllowlistedIPs(java.util.List.of("203.0.113.10/32"));
+    credential.getSpec().setEgress(egress);
+    harness.client().resource(credential).create();
+    System.gc();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      java.util.Set<String> scraped = new java.util.TreeSet<>();
+      for (String line : scrape().split("\n")) {
+        if (!line.startsWith("#") && !line.isBlank()) {
+          scraped.add(line.split("[{ ]", 2)[0]);
+        }
+      }
+      java.util.Set<String> missing = new java.util.TreeSet<>(ExportedMetrics.names());
+      missing.removeAll(scraped);
+      assertThat(missing).as("listed in exported-metrics.txt, absent from the scrape").isEmpty();
+    });
+  }
+
   @Test
   void aRejectedCredentialIsCountedAsRejected() {
     harness.client().resource(sourceSecret("src", "client-1", "wrong")).create();
