@@ -18,9 +18,10 @@ import java.util.TreeSet;
  * <p>It holds no value in clear: each form is kept as its length and a 61-bit polynomial hash
  * under a random per-process base, and found in a log line with a rolling hash. A value stays
  * until {@link #forget}, until the instant it was registered for (a token's expiry: an expired
- * token is harmless), or until {@value #DEFAULT_CAPACITY} newer values pushed it out, least
- * recently registered first. Values shorter than {@value #MIN_LENGTH} characters are not held:
- * they would redact ordinary words.
+ * token opens nothing; it goes at the next registration after that), or until
+ * {@value #DEFAULT_CAPACITY} newer values pushed it out, least recently registered first.
+ * Registering a held value again costs one hash. Values shorter than {@value #MIN_LENGTH}
+ * characters are not held: they would redact ordinary words.
  *
  * <p>Safe for concurrent use; lookups from logging threads take no lock.
  */
@@ -38,7 +39,7 @@ public final class KnownSecrets {
   private final LinkedHashMap<Form, Held> held = new LinkedHashMap<>(16, 0.75f, true);
   private volatile Index index = Index.EMPTY;
 
-  /** The operator's registry, read by the logging layer that logback.xml sets up. */
+  /** The operator's registry, the one {@link Redactor#global()} reads. */
   public static KnownSecrets global() {
     return GLOBAL;
   }
@@ -60,27 +61,34 @@ public final class KnownSecrets {
   /** Holds a text secret until {@code until}, e.g. a token's expiry. */
   public void register(char[] value, Instant until) {
     if (value != null && value.length >= MIN_LENGTH) {
-      hold(SecretForms.ofText(value), until);
+      Form identity = new Form(value.length, hasher.hash(value));
+      // The usual case, the same secret again, costs one hash: its forms are only made once.
+      if (!seenAgain(identity, until)) {
+        hold(identity, hashAndWipe(SecretForms.ofText(value)), until);
+      }
     }
   }
 
   /** Holds binary key material (its base64 and hex forms) until forgotten or pushed out. */
   public void register(byte[] value) {
     if (value != null && value.length >= MIN_LENGTH) {
-      hold(SecretForms.ofBytes(value), Instant.MAX);
+      Form identity = new Form(-value.length, hasher.hash(value));
+      if (!seenAgain(identity, Instant.MAX)) {
+        hold(identity, hashAndWipe(SecretForms.ofBytes(value)), Instant.MAX);
+      }
     }
   }
 
   /** Stops redacting {@code value}, e.g. once a retired version's secret is wiped. */
   public void forget(char[] value) {
     if (value != null && value.length >= MIN_LENGTH) {
-      drop(SecretForms.ofText(value));
+      drop(new Form(value.length, hasher.hash(value)));
     }
   }
 
   public void forget(byte[] value) {
     if (value != null && value.length >= MIN_LENGTH) {
-      drop(SecretForms.ofBytes(value));
+      drop(new Form(-value.length, hasher.hash(value)));
     }
   }
 
@@ -131,16 +139,26 @@ public final class KnownSecrets {
     return out.toString();
   }
 
-  private synchronized void hold(List<char[]> forms, Instant until) {
-    Form[] hashed = hashAndWipe(forms);
+  /** True when {@code identity} is held: it moves to the back and keeps the later expiry. */
+  private synchronized boolean seenAgain(Form identity, Instant until) {
+    Held previous = held.get(identity);
+    if (previous == null || !previous.until().isAfter(clock.instant())) {
+      return false;
+    }
+    if (until.isAfter(previous.until())) {
+      held.put(identity, new Held(previous.forms(), until));
+    }
+    return true;
+  }
+
+  private synchronized void hold(Form identity, Form[] hashed, Instant until) {
     Instant now = clock.instant();
     boolean changed = prune(now);
-    Held previous = held.get(hashed[0]);
+    Held previous = held.get(identity);
     if (previous != null) {
-      // Seen again: it moves to the back of the queue and keeps the later expiry.
-      held.put(hashed[0], new Held(previous.forms(), later(previous.until(), until)));
+      held.put(identity, new Held(previous.forms(), later(previous.until(), until)));
     } else if (until.isAfter(now)) {
-      held.put(hashed[0], new Held(hashed, until));
+      held.put(identity, new Held(hashed, until));
       changed = true;
       for (Iterator<Held> oldest = held.values().iterator(); held.size() > capacity; ) {
         oldest.next();
@@ -152,9 +170,8 @@ public final class KnownSecrets {
     }
   }
 
-  private synchronized void drop(List<char[]> forms) {
-    Form[] hashed = hashAndWipe(forms);
-    boolean changed = held.remove(hashed[0]) != null;
+  private synchronized void drop(Form identity) {
+    boolean changed = held.remove(identity) != null;
     if (prune(clock.instant()) || changed) {
       index = Index.of(held.values(), hasher);
     }
@@ -178,7 +195,7 @@ public final class KnownSecrets {
     return a.isAfter(b) ? a : b;
   }
 
-  /** A form of a secret: its length and hash. */
+  /** A form of a secret: its length and hash. Binary values are known by a negative length. */
   record Form(int length, long hash) {}
 
   private record Held(Form[] forms, Instant until) {}
@@ -284,6 +301,14 @@ public final class KnownSecrets {
       long h = 0;
       for (char c : chars) {
         h = add(mul(h, base), c + 1);
+      }
+      return h;
+    }
+
+    long hash(byte[] bytes) {
+      long h = 0;
+      for (byte b : bytes) {
+        h = add(mul(h, base), (b & 0xFF) + 1);
       }
       return h;
     }
