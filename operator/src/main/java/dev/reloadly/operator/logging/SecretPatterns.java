@@ -24,9 +24,10 @@ final class SecretPatterns {
   static final double BLOB_MIN_SWITCHES = 0.35;
 
   private static final String QUOTED_VALUE =
-      // \"…\" (JSON inside a string), "…", '…', or a bare word; an earlier redaction is kept.
+      // \"…\" (JSON inside a string), "…", '…', or a bare word. An earlier redaction, and
+      // a placeholder such as TokenResult's "<redacted 812 chars>", are kept.
       "(?:(\\\\\")((?:[^\"\\\\]|\\\\[^\"])*)\\\\\"|(\")((?:[^\"\\\\]|\\\\.)*)\"|(')([^']*)'"
-          + "|(?!\\[?REDACTED\\])()([^\\s&,;\"'}\\]]+))";
+          + "|(?!\\[?REDACTED\\]|<redacted)()([^\\s&,;\"'}\\]]+))";
 
   /** Keys whose value is secret after '=' or ':', e.g. client_secret=…, "accessToken": "…". */
   private static final Pattern SECRET_FIELD = Pattern.compile(
