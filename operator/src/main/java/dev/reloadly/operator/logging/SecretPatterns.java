@@ -43,7 +43,7 @@ final class SecretPatterns {
   /** The value of an Authorization header, scheme included: "Authorization: Basic …". */
   private static final Pattern AUTHORIZATION = Pattern.compile(
       "(?i)(\\b(?:proxy-)?authorization\\b(?:\\\\?[\"'])?\\s*[:=]\\s*(?:\\\\?[\"'\\[])?)"
-          + "(?!\\[?REDACTED\\])((?:[A-Za-z-]+\\s+)?[^\\s\"',;}\\]]+)");
+          + "(?!\\[?REDACTED\\])((?:[A-Za-z-]+\\s+)?(?:\\[REDACTED\\]|[^\\s\"',;}\\]]+))");
 
   private static final Pattern BEARER =
       Pattern.compile("(?i)(\\bbearer\\s+)([A-Za-z0-9._~+/-]{16,}=*)");

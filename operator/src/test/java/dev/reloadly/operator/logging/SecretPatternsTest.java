@@ -17,6 +17,7 @@ class SecretPatternsTest {
       "sent Bearer 0123456789abcdefXYZ_~+/= | sent Bearer [REDACTED]",
       "Authorization: Basic dXNlcjpwYXNzd29yZA== sent | Authorization: [REDACTED] sent",
       "headers {Authorization=[Bearer abc]} | headers {Authorization=[[REDACTED]]}",
+      "Authorization: Bearer [REDACTED] (a known token) | Authorization: [REDACTED] (a known token)",
       "\"authorization\": \"Token xyz\" | \"authorization\": \"[REDACTED]\"",
       "body client_id=abc&client_secret=hunter2&audience=x | body client_id=abc&client_secret=[REDACTED]&audience=x",
       "{\"clientSecret\":\"hu\\\"nter2\",\"x\":1} | {\"clientSecret\":\"[REDACTED]\",\"x\":1}",
