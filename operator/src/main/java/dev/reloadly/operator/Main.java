@@ -10,6 +10,8 @@ import dev.reloadly.operator.cli.RotateKekCommand;
 import dev.reloadly.operator.cli.RunCommand;
 import dev.reloadly.operator.cli.SealCommand;
 import dev.reloadly.operator.cli.SimulateCommand;
+import dev.reloadly.operator.logging.LogFormat;
+import dev.reloadly.operator.logging.LogSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +32,9 @@ public final class Main {
   }
 
   public static int execute(String... args) {
+    // Before anything logs: every command's log passes the redaction layer; `run` may then
+    // switch to JSON.
+    LogSetup.apply(LogFormat.PLAIN);
     String[] effective = args.length == 0 ? new String[] {"run"} : args;
     return new CommandLine(new Main())
         .setParameterExceptionHandler(Main::badUsage)

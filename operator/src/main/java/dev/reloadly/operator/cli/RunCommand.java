@@ -10,6 +10,8 @@ import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.config.RolloutSettings;
 import dev.reloadly.operator.crypto.KekUnavailableException;
 import dev.reloadly.operator.crypto.KeyRingFormatException;
+import dev.reloadly.operator.logging.LogFormat;
+import dev.reloadly.operator.logging.LogSetup;
 import dev.reloadly.operator.time.DurationParser;
 import dev.reloadly.operator.token.HttpReloadlyTokenClient;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,6 +26,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,6 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class RunCommand implements Callable<Integer> {
   static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -138,6 +144,12 @@ public final class RunCommand implements Callable<Integer> {
           + " the built-in list of " + FreeMail.SIZE + " (env FREE_MAIL_DOMAINS).")
   String freeMailDomains;
 
+  @Option(names = "--log-format", defaultValue = "${env:LOG_FORMAT}",
+      description = "plain or json: a line of text, or one JSON object per line with namespace,"
+          + " name and reconcileId during reconciles (env LOG_FORMAT). Default: plain. Either way"
+          + " credentials, tokens and keys are redacted. The level comes from env LOG_LEVEL.")
+  String logFormat;
+
   private final Supplier<KubernetesClient> clients;
 
   public RunCommand() {
@@ -151,8 +163,13 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LogFormat format = logFormat();
     OperatorConfig config = config();
     java.net.InetSocketAddress proxy = proxy();
+    // After every flag is checked (a bad one is a line on stderr, not a log event), before the
+    // first log line.
+    LogSetup.apply(format);
+    LOG.info("starting; log format {}", format.name().toLowerCase(java.util.Locale.ROOT));
     try (KubernetesClient client = clients.get()) {
       ClusterConnection.requireNamespace(client, config.namespace(), "--namespace");
       OperatorRuntime runtime;
@@ -231,6 +248,15 @@ public final class RunCommand implements Callable<Integer> {
           + "' must be between 1 and 65535");
     }
     return java.net.InetSocketAddress.createUnresolved(text.substring(0, colon), port);
+  }
+
+  LogFormat logFormat() {
+    try {
+      return LogFormat.parse(logFormat);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--log-format: " + e.getMessage()
+          + " (flag or env LOG_FORMAT)");
+    }
   }
 
   private RolloutSettings rolloutSettings() {

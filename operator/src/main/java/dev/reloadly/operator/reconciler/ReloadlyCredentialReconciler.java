@@ -432,6 +432,13 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   @Override
   public UpdateControl<ReloadlyCredential> reconcile(ReloadlyCredential credential,
       Context<ReloadlyCredential> context) {
+    // Every log line of this reconcile carries one reconcileId (docs: README, Logging).
+    return dev.reloadly.operator.logging.ReconcileIds.traced(
+        () -> reconcileOnce(credential, context));
+  }
+
+  private UpdateControl<ReloadlyCredential> reconcileOnce(ReloadlyCredential credential,
+      Context<ReloadlyCredential> context) {
     Instant now = clock.instant();
     StatusDraft status = new StatusDraft(credential.getStatus(),
         credential.getMetadata().getGeneration(), now);

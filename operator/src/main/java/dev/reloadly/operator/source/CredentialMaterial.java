@@ -1,5 +1,6 @@
 package dev.reloadly.operator.source;
 
+import dev.reloadly.operator.logging.KnownSecrets;
 import java.util.Arrays;
 
 /**
@@ -13,6 +14,11 @@ public final class CredentialMaterial implements AutoCloseable {
   public CredentialMaterial(char[] clientId, char[] clientSecret) {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
+    // Every credential in clear passes here first (Secret, sealed value, store): from now on a
+    // log line shows it as [REDACTED], even by mistake. Wiping does not forget it: the secret
+    // still works at Reloadly.
+    KnownSecrets.global().register(clientId);
+    KnownSecrets.global().register(clientSecret);
   }
 
   public char[] clientId() {

@@ -1,6 +1,7 @@
 package dev.reloadly.operator.token;
 
 import dev.reloadly.operator.config.AuthUrls;
+import dev.reloadly.operator.logging.KnownSecrets;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -33,6 +34,7 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
   private final Duration requestTimeout;
   private final HttpClient http;
   private final ServerDelay serverDelay;
+  private final KnownSecrets secrets;
 
   public HttpReloadlyTokenClient(URI authUrl, Clock clock) {
     this(authUrl, clock, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
@@ -46,7 +48,7 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
    * @throws IllegalArgumentException when {@code authUrl} is plain http to a non-loopback host
    */
   public HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout, Duration requestTimeout) {
-    this(authUrl, clock, connectTimeout, requestTimeout, null);
+    this(authUrl, clock, connectTimeout, requestTimeout, KnownSecrets.global());
   }
 
   /**
@@ -56,12 +58,19 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
   public static HttpReloadlyTokenClient viaProxy(URI authUrl, Clock clock,
       java.net.InetSocketAddress proxy) {
     return new HttpReloadlyTokenClient(authUrl, clock, DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_REQUEST_TIMEOUT, proxy);
+        DEFAULT_REQUEST_TIMEOUT, KnownSecrets.global(), proxy);
+  }
+
+  /** @param secrets where the client ID and secret it sends and the tokens it gets are registered, for log redaction */
+  public HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout, Duration requestTimeout,
+      KnownSecrets secrets) {
+    this(authUrl, clock, connectTimeout, requestTimeout, secrets, null);
   }
 
   private HttpReloadlyTokenClient(URI authUrl, Clock clock, Duration connectTimeout,
-      Duration requestTimeout, java.net.InetSocketAddress proxy) {
+      Duration requestTimeout, KnownSecrets secrets, java.net.InetSocketAddress proxy) {
     AuthUrls.requireSecureOrLoopback(authUrl);
+    this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.authUrl = authUrl;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -83,6 +92,10 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     Objects.requireNonNull(clientId, "clientId");
     Objects.requireNonNull(clientSecret, "clientSecret");
     Objects.requireNonNull(audience, "audience");
+    // Whatever logs them by mistake from here on (an exception message, a debug line) shows
+    // [REDACTED] instead.
+    secrets.register(clientId);
+    secrets.register(clientSecret);
     byte[] body = TokenRequestBody.encode(clientId, clientSecret, audience);
     HttpResponse<byte[]> response;
     try {
@@ -161,6 +174,8 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       parsed.wipe();
       return retry(Duration.ZERO, "token response without expires_in or JWT exp", audience);
     }
+    // Redacted in logs until it expires; after that it opens nothing.
+    secrets.register(parsed.accessToken, expiresAt.get());
     LOG.debug("Reloadly issued a token for audience {} expiring at {}", audience, expiresAt.get());
     return new TokenResult.Issued(parsed.accessToken, parsed.tokenType, parsed.scope, issuedAt, expiresAt.get());
   }
