@@ -11,10 +11,11 @@ import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the log format at start-up. logback.xml starts every command in the plain format; `run`
- * calls {@link #apply} before its first log line. Levels stay as logback.xml sets them (root from
- * LOG_LEVEL); only the operator's console appender, {@value #CONSOLE} on the root logger, is
- * replaced, always behind a {@link RedactingAppender}.
+ * Puts the redaction layer and the chosen format in front of the console. Main applies the plain
+ * format before any command runs (logback.xml is only a bootstrap), and `run` its own format
+ * before its first log line. Levels stay as logback.xml sets them (root from LOG_LEVEL); only the
+ * console appender, {@value #CONSOLE} on the root logger, is replaced, always by a
+ * {@link RedactingAppender} in front of the console.
  */
 public final class LogSetup {
   /** Name of the redacting appender on the root logger, here and in logback.xml. */

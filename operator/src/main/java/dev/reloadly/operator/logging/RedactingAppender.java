@@ -9,8 +9,8 @@ import java.util.Iterator;
 import java.util.function.UnaryOperator;
 
 /**
- * The one way log events reach the operator's output: every appender attached here (in
- * logback.xml or by {@link LogSetup}) gets a {@link RedactedEvent}, never the event itself.
+ * The one way log events reach the operator's output: every appender attached here (by
+ * {@link LogSetup}, or in logback-test.xml) gets a {@link RedactedEvent}, never the event itself.
  * Should redaction itself fail, the event's text is withheld rather than written unredacted.
  */
 public final class RedactingAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
