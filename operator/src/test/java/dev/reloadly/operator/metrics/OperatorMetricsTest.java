@@ -94,12 +94,8 @@ class OperatorMetricsTest {
    */
   @Test
   void everyMetricTheAlertsAndDashboardMayUseIsExported() {
-    harness.client().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
-        .withName("nat-1").addToLabels("security.reloadly.dev/nat-node", "true")
-        .addToAnnotations(dev.reloadly.operator.api.v1alpha1.ApiLabels.EGRESS_IP, "198.51.100.7")
-        .endMetadata().withNewStatus().addNewAddress().withType("InternalIP")
-        .withAddress("10.0.0.5").endAddress().addNewCondition().withType("Ready")
-        .withStatus("True").endCondition().endStatus().build()).create();
+    dev.reloadly.operator.testing.NatNodes.create(harness.client(), "nat-1", "10.0.0.5",
+        "198.51.100.7");
     harness.client().resource(sourceSecret("src", "client-1", "secret-1")).create();
     ReloadlyCredential credential = secretRefCredential("shop", "src", TargetMode.TOKEN);
     dev.reloadly.operator.api.v1alpha1.EgressSpec egress =

@@ -126,24 +126,9 @@ public final class MainScenarios {
   public void rotationRollsTheConsumerOnce(String namespace) {
     namespace(namespace);
     client.resource(source(namespace, SECRET_1)).create();
-    create(namespace, """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: checkout, labels: {app: checkout}}
-        spec:
-          replicas: 2
-          selector: {matchLabels: {app: checkout}}
-          template:
-            metadata: {labels: {app: checkout}}
-            spec:
-              containers:
-              - name: app
-                image: %s
-                volumeMounts: [{name: reloadly, mountPath: /var/run/reloadly, readOnly: true}]
-              volumes:
-              - name: reloadly
-                secret: {secretName: rotating-reloadly}
-        """.formatted(cluster.consumerImage()));
+    consumer(namespace, "checkout",
+        "volumeMounts: [{name: reloadly, mountPath: /var/run/reloadly, readOnly: true}]",
+        "volumes: [{name: reloadly, secret: {secretName: rotating-reloadly}}]");
     create(namespace, """
         apiVersion: security.reloadly.dev/v1alpha1
         kind: ReloadlyCredential
@@ -187,23 +172,8 @@ public final class MainScenarios {
     Map.Entry<String, String> nat = cluster.natNode();
     client.resource(new SecretBuilder(source(namespace, SECRET_1)).editMetadata()
         .withName("egress-source").endMetadata().build()).create();
-    create(namespace, """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: payouts, labels: {app: payouts}}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: payouts}}
-          template:
-            metadata: {labels: {app: payouts}}
-            spec:
-              containers:
-              - name: app
-                image: %s
-                env:
-                - name: RELOADLY_TOKEN
-                  valueFrom: {secretKeyRef: {name: egress-reloadly, key: access_token}}
-        """.formatted(cluster.consumerImage()));
+    consumer(namespace, "payouts", "env: [{name: RELOADLY_TOKEN, valueFrom: {secretKeyRef:"
+        + " {name: egress-reloadly, key: access_token}}}]", "");
     create(namespace, """
         apiVersion: security.reloadly.dev/v1alpha1
         kind: ReloadlyCredential
@@ -243,6 +213,26 @@ public final class MainScenarios {
           .contains("RotationWithinMaxAge", "EncryptedAtRest", "DependenciesScanned");
       assertThat(condition(namespace, "rotating", Conditions.COMPLIANT)).isPresent();
     });
+  }
+
+  /**
+   * A two-replica Deployment {@code name} whose container reads the credential as
+   * {@code reads} says (flow-style YAML of the container), with {@code volumes} (of the pod).
+   */
+  private void consumer(String namespace, String name, String reads, String volumes) {
+    create(namespace, """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: %1$s, labels: {app: %1$s}}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: %1$s}}
+          template:
+            metadata: {labels: {app: %1$s}}
+            spec:
+              containers: [{name: app, image: "%2$s", %3$s}]
+              %4$s
+        """.formatted(name, cluster.consumerImage(), reads, volumes));
   }
 
   private void create(String namespace, String yaml) {

@@ -1,8 +1,6 @@
 package dev.reloadly.operator.testing;
 
-import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.token.MutableClock;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,12 +73,7 @@ class MainScenariosTest {
 
     @Override
     public Map.Entry<String, String> natNode() {
-      harness.client().resource(new NodeBuilder().withNewMetadata().withName("nat-1")
-          .addToLabels("security.reloadly.dev/nat-node", "true")
-          .addToAnnotations(ApiLabels.EGRESS_IP, MainScenarios.STABLE_IP).endMetadata()
-          .withNewStatus().addNewAddress().withType("InternalIP").withAddress("10.0.0.5")
-          .endAddress().addNewCondition().withType("Ready").withStatus("True").endCondition()
-          .endStatus().build()).create();
+      NatNodes.create(harness.client(), "nat-1", "10.0.0.5", MainScenarios.STABLE_IP);
       return Map.entry("nat-1", "10.0.0.5");
     }
 
