@@ -4,6 +4,9 @@ import dev.reloadly.operator.cli.ClusterConnection;
 import dev.reloadly.operator.cli.CompromiseCommand;
 import dev.reloadly.operator.cli.ReportCommand;
 import dev.reloadly.operator.cli.DemoCommand;
+import dev.reloadly.operator.cli.FetchCertCommand;
+import dev.reloadly.operator.cli.RefreshTokenCommand;
+import dev.reloadly.operator.cli.StatusCommand;
 import dev.reloadly.operator.cli.ResealCommand;
 import dev.reloadly.operator.cli.RetireSealingKeyCommand;
 import dev.reloadly.operator.cli.RotateKekCommand;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Runs the lifecycle of Reloadly API credentials in a Kubernetes cluster.",
     subcommands = {RunCommand.class, DemoCommand.class, SealCommand.class, ResealCommand.class,
-        CompromiseCommand.class, ReportCommand.class, RotateKekCommand.class,
+        CompromiseCommand.class, ReportCommand.class, StatusCommand.class,
+        RefreshTokenCommand.class, FetchCertCommand.class, RotateKekCommand.class,
         RetireSealingKeyCommand.class, SimulateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
@@ -53,7 +57,7 @@ public final class Main {
   }
 
   /** Bad configuration: one clear line, then the usage hint, exit 2. */
-  private static int badUsage(CommandLine.ParameterException e, String[] args) {
+  public static int badUsage(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     cmd.getErr().println("error: " + e.getMessage());
     cmd.getErr().println("see: " + cmd.getCommandSpec().qualifiedName() + " --help");
@@ -61,7 +65,7 @@ public final class Main {
   }
 
   /** Version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();

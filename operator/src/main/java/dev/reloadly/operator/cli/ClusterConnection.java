@@ -37,7 +37,15 @@ public final class ClusterConnection {
    * @throws Failure with the one line to print
    */
   public static KubernetesClient open() {
-    Config probeConfig = load();
+    return open(null, null);
+  }
+
+  /**
+   * The same for an explicit kubeconfig file and context (kubectl's {@code --kubeconfig} and
+   * {@code --context}); null means the default for each.
+   */
+  public static KubernetesClient open(Path kubeconfig, String context) {
+    Config probeConfig = load(kubeconfig, context);
     String source = source(probeConfig);
     probeConfig.setRequestRetryBackoffLimit(0);
     probeConfig.setConnectionTimeout((int) PROBE_CONNECT_TIMEOUT.toMillis());
@@ -56,7 +64,13 @@ public final class ClusterConnection {
             + " (" + source + "): " + cause(e));
       }
     }
-    return new KubernetesClientBuilder().withConfig(load()).build();
+    return new KubernetesClientBuilder().withConfig(load(kubeconfig, context)).build();
+  }
+
+  /** The namespace of the chosen context, else {@code default}; reads no more than the file. */
+  static String contextNamespace(Path kubeconfig, String context) {
+    String namespace = load(kubeconfig, context).getNamespace();
+    return namespace == null || namespace.isBlank() ? "default" : namespace;
   }
 
   /**
@@ -79,13 +93,26 @@ public final class ClusterConnection {
   }
 
   /** The configuration as the client would load it, or a line naming the file that is broken. */
-  private static Config load() {
-    try {
-      return Config.autoConfigure(null);
-    } catch (RuntimeException e) {
-      throw new Failure("cannot read kubeconfig " + String.join(", ",
-          Config.getKubeconfigFilenames()) + ": " + yamlProblem(e));
+  private static Config load(Path kubeconfig, String context) {
+    String files = kubeconfig != null ? kubeconfig.toString()
+        : String.join(", ", Config.getKubeconfigFilenames());
+    if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
+      throw new Failure("--kubeconfig: " + kubeconfig + " is not a file");
     }
+    Config config;
+    try {
+      config = kubeconfig != null ? Config.fromKubeconfig(context, kubeconfig.toFile())
+          : Config.autoConfigure(context);
+    } catch (RuntimeException e) {
+      throw new Failure("cannot read kubeconfig " + files + ": " + yamlProblem(e));
+    }
+    // The client quietly keeps the current context when the named one is missing; kubectl
+    // refuses, and so do we: a typo must not act on another cluster.
+    if (context != null && (config.getCurrentContext() == null
+        || !context.equals(config.getCurrentContext().getName()))) {
+      throw new Failure("--context: no context " + context + " in kubeconfig " + files);
+    }
+    return config;
   }
 
   /** Where the configuration came from, in the words a user looks for. */

@@ -1,18 +1,13 @@
 package dev.reloadly.operator.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
-import dev.reloadly.operator.cli.SealCommand.CredentialOptions;
 import dev.reloadly.operator.cli.SealCommand.Failure;
 import dev.reloadly.operator.lifecycle.ReportReason;
 import dev.reloadly.operator.lifecycle.VersionState;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
 import java.net.HttpURLConnection;
 import java.util.Optional;
@@ -49,7 +44,7 @@ public final class CompromiseCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public CompromiseCommand() {
-    this(ClusterConnection::open);
+    this(null);
   }
 
   /** For tests: the client to report through. */
@@ -62,9 +57,9 @@ public final class CompromiseCommand implements Callable<Integer> {
     CommandLine cmd = spec.commandLine();
     credential.validate(cmd);
     String text = validReason(cmd);
-    String where = "ReloadlyCredential " + credential.namespace + "/" + credential.name;
+    String where = credential.describe();
     PrintWriter out = cmd.getOut();
-    try (KubernetesClient client = clients.get()) {
+    try (KubernetesClient client = credential.cluster.or(clients).get()) {
       ReloadlyCredential current = client.resources(ReloadlyCredential.class)
           .inNamespace(credential.namespace).withName(credential.name).get();
       if (current == null) {
@@ -83,7 +78,7 @@ public final class CompromiseCommand implements Callable<Integer> {
         throw new ParameterException(cmd, "an earlier incident of " + where + " has this reason,"
             + " so the operator would ignore it; give a distinct --reason (add the date)");
       }
-      patch(client, text);
+      credential.annotate(client, ApiLabels.COMPROMISED, text);
       if (!servesAVersion(current)) {
         // With nothing served, the operator applies the report to every pending version.
         cmd.getErr().println("note: the status shows no current version; the operator marks every"
@@ -95,7 +90,7 @@ public final class CompromiseCommand implements Callable<Integer> {
       out.println("The operator now removes the served version's token and credentials from the"
           + " target Secret and will never serve that version again.");
       out.println("Next: rotate the client secret in the Reloadly portal, re-seal it (seal --fetch"
-          + " --namespace " + credential.namespace + " --name " + credential.name
+          + " " + credential.name + " -n " + credential.namespace
           + " --field clientSecret -o yaml < new-secret.txt) and follow " + RUNBOOK + ".");
       out.flush();
       return 0;
@@ -120,14 +115,5 @@ public final class CompromiseCommand implements Callable<Integer> {
   private static boolean servesAVersion(ReloadlyCredential credential) {
     return credential.getStatus() != null && credential.getStatus().getVersions().stream()
         .anyMatch(v -> VersionState.CURRENT.wireName().equals(v.getState()));
-  }
-
-  /** A JSON merge patch of the one annotation: other annotations and the spec stay untouched. */
-  private void patch(KubernetesClient client, String text) {
-    ObjectNode patch = new ObjectMapper().createObjectNode();
-    patch.putObject("metadata").putObject("annotations").put(ApiLabels.COMPROMISED, text);
-    client.resources(ReloadlyCredential.class).inNamespace(credential.namespace)
-        .withName(credential.name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -29,21 +30,23 @@ import picocli.CommandLine.Spec;
 public final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin ClusterOptions cluster;
+
   @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
-      description = "The credentials of this namespace.")
+      description = "The credentials of this namespace (default: the context's namespace).")
   String namespace;
 
   @Option(names = {"-A", "--all-namespaces"}, description = "The credentials of every namespace.")
   boolean all;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "table (default), json or yaml.")
-  String output;
+      description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
 
   private final Supplier<KubernetesClient> clients;
 
   public ReportCommand() {
-    this(ClusterConnection::open);
+    this(null);
   }
 
   /** For tests: the client to read through. */
@@ -54,25 +57,22 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cmd = spec.commandLine();
-    if (all == (namespace != null)) {
-      throw new ParameterException(cmd, "give either --namespace NAMESPACE or --all-namespaces");
+    if (all && namespace != null) {
+      throw new ParameterException(cmd, "give --namespace NAMESPACE or --all-namespaces, not both");
     }
-    if (!List.of("table", "json", "yaml").contains(output)) {
-      throw new ParameterException(cmd, "--output: '" + output + "' is not one of table, json,"
-          + " yaml");
+    if (!all && namespace == null) {
+      namespace = cluster.defaultNamespace();
     }
     PrintWriter out = cmd.getOut();
-    try (KubernetesClient client = clients.get()) {
+    try (KubernetesClient client = cluster.or(clients).get()) {
       List<ReloadlyCredential> credentials = new ArrayList<>(all
           ? client.resources(ReloadlyCredential.class).inAnyNamespace().list().getItems()
           : client.resources(ReloadlyCredential.class).inNamespace(namespace).list().getItems());
       credentials.sort(Comparator.comparing((ReloadlyCredential c) -> c.getMetadata()
           .getNamespace()).thenComparing(c -> c.getMetadata().getName()));
       List<Map<String, Object>> rows = credentials.stream().map(ReportCommand::row).toList();
-      switch (output) {
-        case "json" -> out.println(client.getKubernetesSerialization().asJson(rows));
-        case "yaml" -> out.print(client.getKubernetesSerialization().asYaml(rows));
-        default -> table(out, rows);
+      if (!output.printStructured(out, client.getKubernetesSerialization(), rows)) {
+        table(out, rows);
       }
       out.flush();
       return 0;

@@ -54,7 +54,7 @@ public final class ResealCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public ResealCommand() {
-    this(System.in, ClusterConnection::open);
+    this(System.in, null);
   }
 
   /** For tests: {@code stdin} replaces the process's stdin. */
@@ -123,7 +123,7 @@ public final class ResealCommand implements Callable<Integer> {
   private SealingKeyRing privateRing(String namespace) {
     String where = "Secret " + namespace + "/" + OperatorKeyStore.SECRET;
     Secret secret;
-    try (KubernetesClient client = clients.get()) {
+    try (KubernetesClient client = target.credential.cluster.or(clients).get()) {
       secret = client.secrets().inNamespace(namespace).withName(OperatorKeyStore.SECRET).get();
     } catch (KubernetesClientException e) {
       throw new Failure("cannot read " + where + ": " + e.getMessage());

@@ -195,13 +195,13 @@ public final class RunCommand implements Callable<Integer> {
   OperatorConfig config() {
     try {
       OperatorConfig defaults = OperatorConfig.defaults(resolveNamespace());
-      SealCommand.CredentialOptions.requireLabel(spec.commandLine(), "--namespace",
+      CredentialOptions.requireLabel(spec.commandLine(), "--namespace",
           defaults.namespace());
       Set<String> namespaces = blank(watchNamespaces) ? Set.of()
           : Arrays.stream(watchNamespaces.split(",")).map(String::trim).filter(s -> !s.isEmpty())
               .collect(Collectors.toSet());
       for (String ns : namespaces) {
-        SealCommand.CredentialOptions.requireLabel(spec.commandLine(), "--watch-namespaces", ns);
+        CredentialOptions.requireLabel(spec.commandLine(), "--watch-namespaces", ns);
       }
       URI url = blank(authUrl) ? defaults.reloadlyAuthUrl() : URI.create(authUrl.trim());
       int port = blank(metricsPort) ? defaults.metricsPort() : parseInt("--metrics-port", metricsPort);

@@ -6,9 +6,7 @@ import dev.reloadly.operator.crypto.Sealer;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import dev.reloadly.operator.crypto.SealingScope;
 import dev.reloadly.operator.keys.OperatorKeyStore;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,10 +65,13 @@ public final class SealCommand implements Callable<Integer> {
   private final Supplier<KubernetesClient> clients;
 
   public SealCommand() {
-    this(null, ClusterConnection::open);
+    this(null, null);
   }
 
-  /** For tests: {@code stdin} replaces the process's stdin; null means the real one. */
+  /**
+   * For tests: {@code stdin} replaces the process's stdin; null means the real one. Null
+   * {@code clients} means the cluster the options name.
+   */
   SealCommand(InputStream stdin, Supplier<KubernetesClient> clients) {
     this.stdin = stdin;
     this.clients = clients;
@@ -130,27 +131,8 @@ public final class SealCommand implements Callable<Integer> {
   }
 
   private SealingKeyRing fetchPublicKeys(String namespace) {
-    String where = "ConfigMap " + namespace + "/" + OperatorKeyStore.CONFIG_MAP;
-    ConfigMap configMap;
-    try (KubernetesClient client = clients.get()) {
-      configMap = client.configMaps().inNamespace(namespace)
-          .withName(OperatorKeyStore.CONFIG_MAP).get();
-    } catch (KubernetesClientException e) {
-      throw new Failure("cannot read " + where + ": " + e.getMessage());
-    }
-    if (configMap == null) {
-      throw new Failure(where + " not found; is the operator installed in namespace " + namespace
-          + "? (--operator-namespace)");
-    }
-    String document = configMap.getData() == null ? null
-        : configMap.getData().get(OperatorKeyStore.PUBLIC_KEYS);
-    if (document == null) {
-      throw new Failure(where + " has no key " + OperatorKeyStore.PUBLIC_KEYS);
-    }
-    try {
-      return SealingKeyRing.parsePublicDocument(document);
-    } catch (KeyRingFormatException e) {
-      throw new Failure(where + " does not hold a valid public-key document: " + e.getMessage());
+    try (KubernetesClient client = target.credential.cluster.or(clients).get()) {
+      return PublicKeys.fetch(client, namespace).ring();
     }
   }
 
@@ -254,35 +236,6 @@ public final class SealCommand implements Callable<Integer> {
     String namespace = flag.trim();
     CredentialOptions.requireLabel(cmd, "--operator-namespace", namespace);
     return namespace;
-  }
-
-  /** A namespace and a credential name that look like Kubernetes names; shared by the tools. */
-  static final class CredentialOptions {
-    // DNS-1123 label (namespaces) and subdomain (object names), as the API server checks them.
-    private static final String LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-    private static final String SUBDOMAIN = LABEL + "(\\." + LABEL + ")*";
-
-    @Option(names = "--namespace", required = true, paramLabel = "NS",
-        description = "Namespace of the ReloadlyCredential.")
-    String namespace;
-
-    @Option(names = "--name", required = true, paramLabel = "CREDENTIAL",
-        description = "Name of the ReloadlyCredential.")
-    String name;
-
-    void validate(CommandLine cmd) {
-      requireLabel(cmd, "--namespace", namespace);
-      if (name.length() > 253 || !name.matches(SUBDOMAIN)) {
-        throw new ParameterException(cmd,
-            "--name: '" + name + "' is not a Kubernetes object name");
-      }
-    }
-
-    static void requireLabel(CommandLine cmd, String flag, String value) {
-      if (value.length() > 63 || !value.matches(LABEL)) {
-        throw new ParameterException(cmd, flag + ": '" + value + "' is not a namespace name");
-      }
-    }
   }
 
   /** Which field of which credential a value is sealed for, and how it is printed. */
