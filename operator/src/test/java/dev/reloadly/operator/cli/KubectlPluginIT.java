@@ -127,6 +127,23 @@ class KubectlPluginIT {
         "refresh-token", "compromise", "report", "completion", "Exit codes:");
   }
 
+  /** The krew manifest names what the archive holds, and its bin is the launcher. */
+  @Test
+  void krewManifestMatchesTheArchive() throws IOException {
+    JsonNode manifest = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+        .readTree(Path.of(System.getProperty("project.root", "..")).resolve(
+            "docs/krew/reloadly.yaml").toFile());
+    assertThat(manifest.at("/metadata/name").asText()).isEqualTo("reloadly");
+    JsonNode platform = manifest.at("/spec/platforms/0");
+    assertThat(Files.isExecutable(bin.resolve(platform.get("bin").asText()))).isTrue();
+    List<String> from = new ArrayList<>();
+    platform.get("files").forEach(f -> from.add(f.get("from").asText()));
+    try (var unpacked = Files.list(bin)) {
+      assertThat(from).containsExactlyInAnyOrderElementsOf(
+          unpacked.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
   @Test
   void statusTablePrintsWhatTheStatusHolds() {
     ReloadlyCredentialStatus status = harness.credential("shop").getStatus();
