@@ -10,7 +10,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +25,7 @@ import org.luaj.vm2.LuaError;
 /**
  * docs/argocd/health.lua on every committed fixture (credentials from real reconciles, see
  * {@link HealthFixturesTest}), in a Lua sandbox built like Argo CD's; and the argocd-cm snippet
- * that ships it.
+ * and README that ship it.
  */
 class HealthScriptTest {
   static final Path DOCS = Path.of(System.getProperty("project.root", ".."))
@@ -51,6 +55,8 @@ class HealthScriptTest {
       new Row("rollout-stalled", "Degraded", "Rollout stalled: Deployment/api stalled"));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern README_ROW =
+      Pattern.compile("^\\| [^|]+ \\| `([a-z-]+)` \\| (\\w+) \\| `(.*)` \\|$");
 
   static Stream<Row> rows() {
     return ROWS.stream();
@@ -68,8 +74,8 @@ class HealthScriptTest {
   @Test
   void everyFixtureHasARowAndEveryRowAFixture() {
     assertThat(HealthFixtures.states())
-        .as("fixtures in %s; a new one needs a row in HealthScriptTest.ROWS",
-            HealthFixtures.DIR)
+        .as("fixtures in %s; a new one needs a row in HealthScriptTest.ROWS and in"
+            + " docs/argocd/README.md", HealthFixtures.DIR)
         .containsExactlyInAnyOrderElementsOf(ROWS.stream().map(Row::fixture).toList());
   }
 
@@ -150,6 +156,27 @@ class HealthScriptTest {
         .as("docs/argocd/argocd-cm.yaml must hold docs/argocd/health.lua under data.%s as a"
             + " literal block (|), indented by 4 spaces", CM_KEY)
         .isEqualTo(script());
+  }
+
+  @Test
+  void theReadmeTableHasOneRowPerFixtureWithTheScriptsMessage() throws IOException {
+    Map<String, String[]> table = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(DOCS.resolve("README.md"))) {
+      Matcher m = README_ROW.matcher(line);
+      if (m.matches()) {
+        table.put(m.group(1), new String[] {m.group(2), m.group(3)});
+      }
+    }
+
+    assertThat(table.keySet()).as("fixtures in the table of docs/argocd/README.md")
+        .containsExactlyElementsOf(ROWS.stream().map(Row::fixture).toList());
+    for (Row row : ROWS) {
+      ArgoCdLua.Health health = run(HealthFixtures.fixture(row.fixture()));
+      assertThat(table.get(row.fixture()))
+          .as("README row of %s: health, then health.lua's message on the fixture",
+              row.fixture())
+          .containsExactly(row.health(), health.message());
+    }
   }
 
   private static ArgoCdLua.Health run(JsonNode resource) {
