@@ -1,5 +1,7 @@
 package dev.reloadly.operator.testing;
 
+import dev.reloadly.operator.api.v1alpha1.Attestations;
+import dev.reloadly.operator.api.v1alpha1.ComplianceSpec;
 import dev.reloadly.operator.api.v1alpha1.CredentialSource;
 import dev.reloadly.operator.api.v1alpha1.Environment;
 import dev.reloadly.operator.api.v1alpha1.Owner;
@@ -20,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.Map;
 
@@ -55,6 +58,21 @@ public final class CredentialFixtures {
     ReloadlyCredential credential = new ReloadlyCredential();
     credential.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
     credential.setSpec(spec);
+    return credential;
+  }
+
+  /**
+   * Attests two-factor login on the portal and a portal password changed on
+   * {@code passwordRotatedAt}, so the attestation checks pass (docs/compliance.md, C2 and C3).
+   */
+  public static ReloadlyCredential attested(ReloadlyCredential credential,
+      LocalDate passwordRotatedAt) {
+    Attestations attestations = new Attestations();
+    attestations.setPortalTwoFactor(true);
+    attestations.setPortalPasswordRotatedAt(passwordRotatedAt.toString());
+    ComplianceSpec compliance = new ComplianceSpec();
+    compliance.setAttestations(attestations);
+    credential.getSpec().setCompliance(compliance);
     return credential;
   }
 

@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.Map;
 
@@ -36,10 +39,26 @@ public final class CredentialSteps {
   public String rotate(String secret) {
     String before = servedVersion();
     harness.simulator().rotateCredential(clientId, secret);
+    offer(secret);
+    return await().atMost(wait).until(this::servedVersion, v -> v != null && !v.equals(before));
+  }
+
+  /**
+   * Puts {@code secret} in the source, as a person updating the Secret does. Reloadly (the
+   * simulator) accepts it only if told first, as {@link #rotate} does; else it is rejected, as a
+   * mistyped secret would be.
+   */
+  public void offer(String secret) {
     harness.client().resource(new SecretBuilder(harness.secret(source))
         .withData(Map.of("client_id", b64(clientId), "client_secret", b64(secret))).build())
         .update();
-    return await().atMost(wait).until(this::servedVersion, v -> v != null && !v.equals(before));
+  }
+
+  /** Sets an annotation on the credential, e.g. the compromise report, by merge patch. */
+  public void annotate(String key, String value) {
+    harness.client().resources(ReloadlyCredential.class).inNamespace(NAMESPACE).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}");
   }
 
   public String awaitServedVersion() {
