@@ -2,7 +2,11 @@ package dev.reloadly.operator.egress;
 
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -44,7 +48,9 @@ public final class ProbeJobs {
   }
 
   /**
-   * @param natNodes the NAT node selector the Job is scheduled with (its matchLabels)
+   * @param natNodes the NAT node selector the Job is scheduled with: its matchLabels as the
+   *     pod's nodeSelector, its matchExpressions as required node affinity, so the probe runs
+   *     only where the credential's traffic leaves
    * @param proxyPort the egress proxy's port on the node; null in Cilium mode (no proxy)
    */
   public static Job build(ReloadlyCredential credential, String name, String target,
@@ -70,6 +76,7 @@ public final class ProbeJobs {
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withNodeSelector(natNodes.getMatchLabels())
+        .withAffinity(requiredNodes(natNodes))
         .withTolerations(tolerations == null ? List.of() : tolerations)
         .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(NON_ROOT)
         .withRunAsGroup(NON_ROOT).withNewSeccompProfile().withType("RuntimeDefault")
@@ -102,5 +109,24 @@ public final class ProbeJobs {
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A label selector's expressions as node affinity; null without any. A nodeSelector alone would
+   * drop them and let the probe run on any node, where it proves nothing about the NAT path.
+   */
+  static Affinity requiredNodes(LabelSelector natNodes) {
+    List<LabelSelectorRequirement> expressions = natNodes.getMatchExpressions();
+    if (expressions == null || expressions.isEmpty()) {
+      return null;
+    }
+    List<NodeSelectorRequirement> required = expressions.stream()
+        .map(e -> new NodeSelectorRequirement(e.getKey(), e.getOperator(), e.getValues()))
+        .toList();
+    return new AffinityBuilder().withNewNodeAffinity()
+        .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+        .addNewNodeSelectorTerm().withMatchExpressions(required).endNodeSelectorTerm()
+        .endRequiredDuringSchedulingIgnoredDuringExecution()
+        .endNodeAffinity().build();
   }
 }
