@@ -14,9 +14,9 @@ import java.util.List;
  * the Kubernetes types the API embeds, so {@code kubectl explain} is useful at every level.
  */
 final class AnnotationGaps implements CRDPostProcessor {
-  /** The columns in the order kubectl prints them. */
-  static final List<String> ORDER =
-      List.of("Product", "Env", "Ready", "Reason", "Compliant", "Next Rotation", "Age");
+  /** Default and -o wide columns together, in the order kubectl prints them. */
+  static final List<String> ORDER = List.of("Ready", "Reason", "Version", "Next Rotation",
+      "Token Expires", "Consumers", "Rolled Out", "Compliant", "Egress", "Product", "Env", "Age");
 
   @Override
   public HasMetadata process(HasMetadata crd, String crdSpecVersion) {
