@@ -109,6 +109,21 @@ public final class CredentialFingerprinter {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** How many hex characters {@link #shortForm} keeps: enough to tell versions apart by eye. */
+    public static final int SHORT_HEX = 12;
+
+    /**
+     * The first {@value #SHORT_HEX} hex characters of a fingerprint, without its prefix, as
+     * {@code kubectl get} and the demo show a version; null for null.
+     */
+    public static String shortForm(String fingerprint) {
+        if (fingerprint == null) {
+            return null;
+        }
+        String hex = fingerprint.substring(fingerprint.indexOf(':') + 1);
+        return hex.substring(0, Math.min(SHORT_HEX, hex.length()));
+    }
+
     @Override
     public String toString() {
         return "CredentialFingerprinter[hmac-sha256]";

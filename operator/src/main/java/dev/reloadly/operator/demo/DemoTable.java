@@ -3,6 +3,7 @@ package dev.reloadly.operator.demo;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.crypto.CredentialFingerprinter;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -65,13 +66,9 @@ final class DemoTable {
     return sb.toString();
   }
 
-  /** The first hex digits of a fingerprint: enough to tell versions apart at a glance. */
+  /** The first hex digits of a fingerprint, as status.currentVersion has them; "-" when absent. */
   static String shortVersion(String fingerprint) {
-    if (fingerprint == null) {
-      return "-";
-    }
-    String hex = fingerprint.substring(fingerprint.indexOf(':') + 1);
-    return hex.substring(0, Math.min(12, hex.length()));
+    return fingerprint == null ? "-" : CredentialFingerprinter.shortForm(fingerprint);
   }
 
   /** An RFC 3339 time to the second, as the expiry is; "-" when absent. */

@@ -678,6 +678,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
 
   private UpdateControl<ReloadlyCredential> finish(ReloadlyCredential credential,
       Context<ReloadlyCredential> context, StatusDraft status, Requeue requeue) {
+    StatusViews.summaries(status.status());
     boolean changed = status.changed();
     if (changed) {
       Optional<ReloadlyCredential> written = statusWriter.write(credential, status.status());

@@ -7,6 +7,7 @@ import dev.reloadly.operator.api.v1alpha1.Conditions;
 import dev.reloadly.operator.api.v1alpha1.CredentialVersionStatus;
 import dev.reloadly.operator.api.v1alpha1.IncidentStatus;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
+import dev.reloadly.operator.crypto.CredentialFingerprinter;
 import dev.reloadly.operator.lifecycle.CredentialPolicy;
 import dev.reloadly.operator.lifecycle.CredentialVersion;
 import dev.reloadly.operator.lifecycle.RotationSchedule;
@@ -16,7 +17,10 @@ import dev.reloadly.operator.metrics.CredentialMetrics;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Renders the version ledger and the rotation schedule into status, and their due moments. */
+/**
+ * Renders the version ledger and the rotation schedule into status, their due moments, and the
+ * short fields {@code kubectl get} prints.
+ */
 final class StatusViews {
   private StatusViews() {}
 
@@ -61,6 +65,20 @@ final class StatusViews {
     if (!schedule.isOverdue(version, now)) {
       requeue.at(schedule.nextChange(version, now));
     }
+  }
+
+  /**
+   * The short fields {@code kubectl get} prints, derived from the lists they summarise (JSONPath
+   * can neither count nor shorten). Called on every status the reconciler writes, whichever path
+   * built it, so they never disagree with {@code versions} and {@code consumers}, and a steady
+   * state derives the same values and writes nothing.
+   */
+  static void summaries(ReloadlyCredentialStatus status) {
+    status.setCurrentVersion(status.getVersions().stream()
+        .filter(v -> VersionState.CURRENT.wireName().equals(v.getState()))
+        .map(v -> CredentialFingerprinter.shortForm(v.getFingerprint()))
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null));
+    status.setConsumerCount(status.getConsumers().size());
   }
 
   /** What the per-credential time gauges report, read back from a status. */

@@ -64,6 +64,18 @@ class CredentialFingerprinterTest {
     }
 
     @Test
+    void shortFormIsTheFirstTwelveHexCharactersWithoutThePrefix() {
+        String fingerprint = fingerprinter.fingerprint(utf8("id"), utf8("secret"));
+
+        assertThat(CredentialFingerprinter.shortForm(fingerprint))
+                .isEqualTo(fingerprint.substring(CredentialFingerprinter.PREFIX.length(),
+                        CredentialFingerprinter.PREFIX.length() + 12))
+                .matches("[0-9a-f]{12}");
+        assertThat(CredentialFingerprinter.shortForm("hmac-sha256:abc")).isEqualTo("abc");
+        assertThat(CredentialFingerprinter.shortForm(null)).isNull();
+    }
+
+    @Test
     void refusesShortKeysAndBrokenText() {
         assertThatThrownBy(() -> new CredentialFingerprinter(new byte[16])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> fingerprinter.fingerprint("id".toCharArray(), (CryptoFixtures.CANARY + "\uD800").toCharArray()))

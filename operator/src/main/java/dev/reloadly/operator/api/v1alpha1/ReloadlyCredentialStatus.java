@@ -27,6 +27,11 @@ public class ReloadlyCredentialStatus {
       "Credential versions the operator holds, newest first, identified by fingerprint.")
   private List<CredentialVersionStatus> versions = new ArrayList<>();
 
+  @JsonPropertyDescription("The start of versions[].fingerprint of the current version: its first"
+      + " 12 hex characters, without the hmac-sha256: prefix (the Version column of kubectl get)."
+      + " Absent while no version is current.")
+  private String currentVersion;
+
   @JsonPropertyDescription(
       "When the owner is asked to rotate: current version's createdAt + maxAge - renewBefore.")
   private String nextRotationAt;
@@ -52,6 +57,15 @@ public class ReloadlyCredentialStatus {
       + " spec.consumers, or found reading it in the credential's namespace.")
   private List<ConsumerStatus> consumers = new ArrayList<>();
 
+  /**
+   * An Integer, not an int, so a status built by hand can leave it out. The operator always writes
+   * it, 0 included: NON_EMPTY omits null and empty collections but writes a zero number, so the
+   * Consumers column reads 0 rather than blank for a reconciled credential without consumers.
+   */
+  @JsonPropertyDescription("How many workloads status.consumers lists (the Consumers column of"
+      + " kubectl get).")
+  private Integer consumerCount;
+
   @JsonPropertyDescription("The last roll of the consumers onto a new version or token.")
   private RolloutStatus rollout;
 
@@ -70,6 +84,8 @@ public class ReloadlyCredentialStatus {
   public void setTargetSecretName(String v) { this.targetSecretName = v; }
   public List<CredentialVersionStatus> getVersions() { return versions; }
   public void setVersions(List<CredentialVersionStatus> v) { this.versions = v == null ? new ArrayList<>() : v; }
+  public String getCurrentVersion() { return currentVersion; }
+  public void setCurrentVersion(String v) { this.currentVersion = v; }
   public String getNextRotationAt() { return nextRotationAt; }
   public void setNextRotationAt(String v) { this.nextRotationAt = v; }
   public String getTokenExpiresAt() { return tokenExpiresAt; }
@@ -82,6 +98,8 @@ public class ReloadlyCredentialStatus {
   public void setStoreGeneration(Long v) { this.storeGeneration = v; }
   public List<ConsumerStatus> getConsumers() { return consumers; }
   public void setConsumers(List<ConsumerStatus> v) { this.consumers = v == null ? new ArrayList<>() : v; }
+  public Integer getConsumerCount() { return consumerCount; }
+  public void setConsumerCount(Integer v) { this.consumerCount = v; }
   public ComplianceStatus getCompliance() { return compliance; }
   public void setCompliance(ComplianceStatus v) { this.compliance = v; }
   public EgressStatus getEgress() { return egress; }
@@ -97,12 +115,14 @@ public class ReloadlyCredentialStatus {
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(targetSecretName, s.targetSecretName)
         && Objects.equals(versions, s.versions)
+        && Objects.equals(currentVersion, s.currentVersion)
         && Objects.equals(nextRotationAt, s.nextRotationAt)
         && Objects.equals(tokenExpiresAt, s.tokenExpiresAt)
         && Objects.equals(sealingKey, s.sealingKey)
         && Objects.equals(incidents, s.incidents)
         && Objects.equals(storeGeneration, s.storeGeneration)
         && Objects.equals(consumers, s.consumers)
+        && Objects.equals(consumerCount, s.consumerCount)
         && Objects.equals(rollout, s.rollout)
         && Objects.equals(egress, s.egress)
         && Objects.equals(compliance, s.compliance);
@@ -110,7 +130,8 @@ public class ReloadlyCredentialStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, targetSecretName, versions, nextRotationAt,
-        tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers, rollout, egress, compliance);
+    return Objects.hash(observedGeneration, conditions, targetSecretName, versions, currentVersion,
+        nextRotationAt, tokenExpiresAt, sealingKey, incidents, storeGeneration, consumers,
+        consumerCount, rollout, egress, compliance);
   }
 }
