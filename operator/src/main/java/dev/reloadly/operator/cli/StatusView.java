@@ -27,9 +27,6 @@ import java.util.Optional;
  * ("in 81d", "3h ago") count from the {@code now} given, so output is testable.
  */
 final class StatusView {
-  /** Hex characters of a fingerprint shown as the version: enough to tell versions apart. */
-  static final int SHORT_VERSION = 12;
-
   private final Instant now;
 
   StatusView(Instant now) {
@@ -206,18 +203,17 @@ final class StatusView {
     Table draw();
   }
 
+  /** The printer column's value when the operator wrote it, else derived the same way. */
   static String currentVersion(ReloadlyCredentialStatus status) {
+    if (status.getCurrentVersion() != null) {
+      return status.getCurrentVersion();
+    }
     return status.getVersions().stream().filter(v -> "current".equals(v.getState())).findFirst()
         .map(v -> shortFingerprint(v.getFingerprint())).orElse(null);
   }
 
   static String shortFingerprint(String fingerprint) {
-    if (fingerprint == null) {
-      return null;
-    }
-    String hex = fingerprint.startsWith(CredentialFingerprinter.PREFIX)
-        ? fingerprint.substring(CredentialFingerprinter.PREFIX.length()) : fingerprint;
-    return hex.length() > SHORT_VERSION ? hex.substring(0, SHORT_VERSION) : hex;
+    return CredentialFingerprinter.shortForm(fingerprint);
   }
 
   private static boolean stale(ReloadlyCredential credential) {

@@ -11,6 +11,7 @@ import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
 import dev.reloadly.operator.api.v1alpha1.ReloadlyCredentialStatus;
 import dev.reloadly.operator.api.v1alpha1.TargetMode;
 import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
+import dev.reloadly.operator.crypto.CredentialFingerprinter;
 import dev.reloadly.operator.crypto.SealedValue;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import dev.reloadly.operator.keys.OperatorKeyStore;
@@ -161,7 +162,8 @@ class KubectlPluginIT {
     assertThat(row[1]).isEqualTo(ready.getStatus()).isEqualTo("True");
     assertThat(row[2]).isEqualTo(ready.getReason());
     assertThat(current).contains(row[3]);
-    assertThat(row[3]).hasSize(StatusView.SHORT_VERSION);
+    assertThat(row[3]).isEqualTo(status.getCurrentVersion())
+        .hasSize(CredentialFingerprinter.SHORT_HEX);
     assertThat(row[4]).startsWith("in ").endsWith("d");
     assertThat(row[5]).startsWith("in ");
     assertThat(row[6]).isEqualTo(String.valueOf(status.getConsumers().size())).isEqualTo("1");
