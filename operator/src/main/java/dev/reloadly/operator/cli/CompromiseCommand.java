@@ -60,11 +60,7 @@ public final class CompromiseCommand implements Callable<Integer> {
     String where = credential.describe();
     PrintWriter out = cmd.getOut();
     try (KubernetesClient client = credential.cluster.or(clients).get()) {
-      ReloadlyCredential current = client.resources(ReloadlyCredential.class)
-          .inNamespace(credential.namespace).withName(credential.name).get();
-      if (current == null) {
-        throw new Failure(where + " not found");
-      }
+      ReloadlyCredential current = credential.get(client);
       String previous = Optional.ofNullable(current.getMetadata()).map(ObjectMeta::getAnnotations)
           .map(a -> a.get(ApiLabels.COMPROMISED)).orElse(null);
       if (text.equals(previous)) {

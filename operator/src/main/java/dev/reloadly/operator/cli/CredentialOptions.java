@@ -59,6 +59,16 @@ final class CredentialOptions {
     return "ReloadlyCredential " + namespace + "/" + name;
   }
 
+  /** The credential as the API server has it; {@link SealCommand.Failure} when there is none. */
+  ReloadlyCredential get(KubernetesClient client) {
+    ReloadlyCredential current = client.resources(ReloadlyCredential.class)
+        .inNamespace(namespace).withName(name).get();
+    if (current == null) {
+      throw new SealCommand.Failure(describe() + " not found");
+    }
+    return current;
+  }
+
   /**
    * Sets one annotation with a JSON merge patch: other annotations and the spec stay untouched,
    * and no resourceVersion is needed, so a concurrent status write does not make it fail.

@@ -74,11 +74,7 @@ public final class RefreshTokenCommand implements Callable<Integer> {
     String where = credential.describe();
     PrintWriter out = cmd.getOut();
     try (KubernetesClient client = credential.cluster.or(clients).get()) {
-      ReloadlyCredential current = client.resources(ReloadlyCredential.class)
-          .inNamespace(credential.namespace).withName(credential.name).get();
-      if (current == null) {
-        throw new Failure(where + " not found");
-      }
+      ReloadlyCredential current = credential.get(client);
       if (!mintsTokens(current)) {
         throw new Failure(where + " does not mint tokens (spec.token.enabled is false), so"
             + " there is no token to refresh");
