@@ -152,6 +152,49 @@ class ReloadlyFaultsTest {
   }
 
   /**
+   * Faults that outlast the served token: once it has expired the operator stops serving it
+   * (an expired token opens nothing), says so in TokenReady and Ready, keeps the version, and
+   * serves a new token when Reloadly answers again.
+   */
+  @Test
+  void faultsOutlastingTheServedTokenWithdrawItAndTheConditionsSayWhy() {
+    String version = steps.servedVersion();
+    Secret before = harness.secret(TARGET);
+    harness.simulator().resetNext(1_000);
+    clock.set(Instant.parse(harness.credential(NAME).getStatus().getTokenExpiresAt())
+        .plusSeconds(1));
+    steps.touchSource();
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Condition tokenReady = harness.condition(NAME, Conditions.TOKEN_READY).orElseThrow();
+      assertThat(tokenReady.getStatus()).isEqualTo(Conditions.FALSE);
+      assertThat(tokenReady.getReason()).isEqualTo(Conditions.TOKEN_REQUEST_FAILED);
+      assertThat(tokenReady.getMessage()).contains("network error").contains("retrying at");
+      assertThat(harness.condition(NAME, Conditions.READY).orElseThrow().getStatus())
+          .isEqualTo(Conditions.FALSE);
+    });
+    Secret withdrawn = harness.secret(TARGET);
+    assertThat(withdrawn.getData()).doesNotContainKey("access_token")
+        .containsEntry("base_url", before.getData().get("base_url"));
+    assertThat(steps.servedVersion()).isEqualTo(version);
+    assertThat(reconcileErrors()).isZero();
+
+    harness.simulator().clearFaults();
+    Condition failed = harness.condition(NAME, Conditions.TOKEN_READY).orElseThrow();
+    Matcher m = RETRY_AT.matcher(failed.getMessage());
+    assertThat(m.find()).isTrue();
+    clock.set(Instant.parse(m.group(1)));
+    steps.touchSource();
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(steps.reason(Conditions.TOKEN_READY)).isEqualTo(Conditions.TOKEN_VALID);
+      assertThat(harness.condition(NAME, Conditions.READY).orElseThrow().getStatus())
+          .isEqualTo(Conditions.TRUE);
+      assertThat(harness.secret(TARGET).getData()).containsKey("access_token");
+    });
+    assertThat(steps.servedVersion()).isEqualTo(version);
+  }
+
+  /**
    * Regression: a token answered as already expired (expires_in 0) was served, was due for
    * refresh at once, and was asked for again in the same instant, over and over.
    */
