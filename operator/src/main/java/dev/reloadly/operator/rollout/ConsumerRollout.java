@@ -31,6 +31,12 @@ import java.util.stream.Collectors;
 public final class ConsumerRollout {
   /** While pods are being evicted (they are not watched), the next step is looked at this soon. */
   static final Duration EVICT_STEP = Duration.ofSeconds(5);
+  /**
+   * How often a credential waiting for the operator-wide cap looks again. Another credential's
+   * workload finishing frees the place, and nothing tells this one: without a look-again it
+   * waited for an unrelated event, hours away (found by ApiFaultsTest, 25 rotations, cap 10).
+   */
+  static final Duration CAP_WAIT = Duration.ofSeconds(10);
   static final String INITIAL = "initial";
   static final String VERSION = "version";
   static final String TOKEN = "token";
@@ -185,8 +191,9 @@ public final class ConsumerRollout {
     }
     int rolling = (int) next.getWorkloads().stream()
         .filter(w -> w.getStartedAt() != null && w.getFinishedAt() == null).count();
-    int free = urgent ? Integer.MAX_VALUE : Math.min(in.policy().maxConcurrent() - rolling,
-        slots.free(in.key()));
+    int ownFree = in.policy().maxConcurrent() - rolling;
+    int free = urgent ? Integer.MAX_VALUE : Math.min(ownFree, slots.free(in.key()));
+    boolean waitsForOthers = false;
     for (WorkloadRolloutStatus entry : next.getWorkloads()) {
       if (entry.getStartedAt() != null || entry.getFinishedAt() != null) {
         continue;
@@ -204,9 +211,12 @@ public final class ConsumerRollout {
       if (free <= 0) {
         entry.setMessage("waits: at most " + in.policy().maxConcurrent() + " workload(s) of this"
             + " credential, and the operator-wide cap, roll at a time");
+        // This credential's own workloads wake it when they finish; other credentials' do not.
+        waitsForOthers |= ownFree > 0;
         continue;
       }
       free--;
+      ownFree--;
       entry.setStartedAt(now.toString());
       if (strategy == RolloutStrategy.RESTART) {
         // Restarted already (an operator stopped right after its patch): never twice.
@@ -223,6 +233,9 @@ public final class ConsumerRollout {
       progress.check(entry, w);
     }
     Optional<Instant> due = progress.due;
+    if (waitsForOthers) {
+      due = earliest(due, now.plus(CAP_WAIT));
+    }
     List<String> stalled = progress.stalled;
     int nowRolling = (int) next.getWorkloads().stream()
         .filter(x -> x.getStartedAt() != null && x.getFinishedAt() == null).count();
