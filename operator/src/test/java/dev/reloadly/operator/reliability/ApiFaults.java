@@ -1,7 +1,6 @@
 package dev.reloadly.operator.reliability;
 
 import dev.reloadly.operator.demo.EmbeddedApiServer;
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -220,48 +219,13 @@ final class ApiFaults {
     if (real == null) {
       return watch;
     }
-    return watch.withWebSocketUpgrade(new WebSocketListener() {
-      @Override
-      public void onBeforeAccept(WebSocket webSocket, Response response) {
-        real.onBeforeAccept(webSocket, response);
-      }
-
+    return watch.withWebSocketUpgrade(new ForwardingListener(real) {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
-        real.onOpen(webSocket, response);
+        super.onOpen(webSocket, response);
         // 1001 Going Away: what an API server sends when it stops a watch, e.g. on restart.
         timer.schedule(() -> webSocket.close(1001, "watch dropped by ApiFaults"),
             after.toMillis(), TimeUnit.MILLISECONDS);
-      }
-
-      @Override
-      public void onMessage(WebSocket webSocket, String text) {
-        real.onMessage(webSocket, text);
-      }
-
-      @Override
-      public void onMessage(WebSocket webSocket, ByteString bytes) {
-        real.onMessage(webSocket, bytes);
-      }
-
-      @Override
-      public void onMessage(WebSocket webSocket, byte[] bytes) {
-        real.onMessage(webSocket, bytes);
-      }
-
-      @Override
-      public void onClosing(WebSocket webSocket, int code, String reason) {
-        real.onClosing(webSocket, code, reason);
-      }
-
-      @Override
-      public void onClosed(WebSocket webSocket, int code, String reason) {
-        real.onClosed(webSocket, code, reason);
-      }
-
-      @Override
-      public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-        real.onFailure(webSocket, t, response);
       }
     });
   }

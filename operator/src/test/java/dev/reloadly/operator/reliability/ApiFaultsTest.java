@@ -1,9 +1,21 @@
 package dev.reloadly.operator.reliability;
 
+import static dev.reloadly.operator.testing.CredentialFixtures.NAMESPACE;
+import static dev.reloadly.operator.testing.CredentialFixtures.secretRefCredential;
+import static dev.reloadly.operator.testing.CredentialFixtures.sourceSecret;
+import static dev.reloadly.operator.testing.CredentialFixtures.withConsumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.reloadly.operator.api.v1alpha1.Conditions;
+import dev.reloadly.operator.api.v1alpha1.ReloadlyCredential;
+import dev.reloadly.operator.api.v1alpha1.TargetMode;
+import dev.reloadly.operator.api.v1alpha1.WorkloadKind;
 import dev.reloadly.operator.demo.EmbeddedApiServer;
+import dev.reloadly.operator.testing.CredentialSteps;
+import dev.reloadly.operator.testing.OperatorHarness;
+import dev.reloadly.operator.testing.Workloads;
+import dev.reloadly.operator.token.MutableClock;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,6 +29,8 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +51,7 @@ class ApiFaultsTest {
   static final int CREDENTIALS = 20;
   /** Every 4th credential is rotated: 5 of 20. */
   static final int ROTATE_EVERY = 4;
+  static final Duration WAIT = Duration.ofSeconds(30);
 
   // ---- the fault layer ----
 
@@ -133,6 +148,48 @@ class ApiFaultsTest {
   }
 
   // ---- the operator under API faults ----
+
+  /**
+   * Regression: a declared consumer the operator's workload cache had not seen when a new
+   * version was served (its watch was down) was left out of that rollout for good.
+   */
+  @Test
+  void aConsumerMissedDuringAWatchGapIsRestartedOnceItIsSeen() {
+    WatchGap gap = new WatchGap("/deployments");
+    MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    try (OperatorHarness harness = new OperatorHarness(clock, EmbeddedApiServer.start(gap::in))) {
+      harness.simulator().allowCredential("client-7", "secret-1");
+      harness.start();
+      await().atMost(WAIT).until(gap::live, n -> n > 0);
+      gap.open();
+      Workloads.create(harness.client(), Workloads.workload(WorkloadKind.Deployment, NAMESPACE,
+          "api", "shop-reloadly", Workloads.Reading.VOLUME));
+      harness.client().resource(sourceSecret("src", "client-7", "secret-1")).create();
+      ReloadlyCredential credential = withConsumer(
+          secretRefCredential("shop", "src", TargetMode.TOKEN), WorkloadKind.Deployment, "api");
+      credential.getSpec().getConsumers().setDelay("0s");
+      harness.client().resource(credential).create();
+      CredentialSteps steps = new CredentialSteps(harness, "shop", "src", "client-7", WAIT);
+      steps.awaitServedVersion();
+      String second = steps.rotate("secret-2");
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(harness.credential("shop").getStatus().getConsumers())
+            .as("the operator has not seen the Deployment").singleElement()
+            .satisfies(c -> assertThat(c.getReads()).isEqualTo("missing"));
+        assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE)).isEqualTo(Conditions.ROLLED_OUT);
+      });
+
+      gap.close();
+      await().atMost(WAIT).untilAsserted(() -> assertThat(Workloads.restartedFor(
+          harness.client(), WorkloadKind.Deployment, NAMESPACE, "api")).isEqualTo(second));
+      Workloads.healthy(harness.client(), "Deployment", NAMESPACE, "api");
+      await().atMost(WAIT).untilAsserted(() ->
+          assertThat(steps.reason(Conditions.ROLLOUT_COMPLETE)).isEqualTo(Conditions.ROLLED_OUT));
+      harness.awaitSettled();
+      assertThat(harness.server().writes().stream()
+          .filter(w -> w.startsWith("PATCH ") && w.contains("/deployments/api"))).hasSize(1);
+    }
+  }
 
   /** The default build's runs: one seed per rate, about 6 s each on the 2-core machine. */
   @ParameterizedTest(name = "{0} of requests failing, seed {1}")
