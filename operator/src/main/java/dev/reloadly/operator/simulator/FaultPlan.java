@@ -3,6 +3,8 @@ package dev.reloadly.operator.simulator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Owns the failures the simulator has been told to inject, and decides which one the next request gets. */
@@ -17,12 +19,23 @@ final class FaultPlan {
   /** Respond 429; {@code retryAfter} is null when only the X-RateLimit-* headers should be sent. */
   record RateLimited(int limit, Instant reset, Duration retryAfter) implements Fault {}
 
+  /** Respond 200 with a body that is not a usable token answer. */
+  record Garbage(ReloadlySimulator.Garbage kind) implements Fault {}
+
+  /** Close the connection without an answer. */
+  record Reset() implements Fault {}
+
+  /** Answer normally, but only after {@code delay}: longer than a client waits. */
+  record Stall(Duration delay) implements Fault {}
+
   private final AtomicInteger serverErrorsLeft = new AtomicInteger();
   private volatile int serverErrorStatus = 503;
   private final AtomicInteger rateLimitsLeft = new AtomicInteger();
   private volatile Duration rateLimitDelay = Duration.ZERO;
   private volatile boolean sendRetryAfter = true;
   private FixedWindow window;
+  /** Garbage, resets and stalls, in the order a test asked for them; served before the rest. */
+  private final Queue<Fault> scripted = new ConcurrentLinkedQueue<>();
 
   void failNext(int count, int status) {
     if (status < 500 || status > 599) {
@@ -38,6 +51,15 @@ final class FaultPlan {
     rateLimitsLeft.set(count);
   }
 
+  void scriptNext(int count, Fault fault) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative, got " + count);
+    }
+    for (int i = 0; i < count; i++) {
+      scripted.add(fault);
+    }
+  }
+
   synchronized void rateLimit(int requestsPerWindow, Duration windowLength) {
     window = new FixedWindow(requestsPerWindow, windowLength);
   }
@@ -45,11 +67,16 @@ final class FaultPlan {
   synchronized void clear() {
     serverErrorsLeft.set(0);
     rateLimitsLeft.set(0);
+    scripted.clear();
     window = null;
   }
 
   /** The fault for a request arriving at {@code now}, consuming it if it was counted. */
   Optional<Fault> next(Instant now) {
+    Fault first = scripted.poll();
+    if (first != null) {
+      return Optional.of(first);
+    }
     if (takeOne(serverErrorsLeft)) {
       return Optional.of(new ServerError(serverErrorStatus));
     }

@@ -219,6 +219,44 @@ public final class ReloadlySimulator implements AutoCloseable {
     return this;
   }
 
+  /** What a garbage answer carries: each is a 200 that is not a usable token answer. */
+  public enum Garbage {
+    /** An HTML error page, as a proxy in front of the endpoint would send. */
+    NOT_JSON,
+    /** A JSON object whose fields have the wrong types (an object token, a word for expires_in). */
+    WRONG_TYPES,
+    /** A well-formed answer whose token is {@link #HUGE_BODY_BYTES} long. */
+    HUGE,
+    /** A well-formed answer whose token expires as it is issued ({@code expires_in} 0). */
+    EXPIRES_AT_ONCE,
+    /** A well-formed answer whose {@code expires_in} is the largest 64-bit number. */
+    EXPIRY_OVERFLOW
+  }
+
+  /** The size of a {@link Garbage#HUGE} body: 8 MiB, eight times what a Secret may hold. */
+  public static final int HUGE_BODY_BYTES = 8 * 1024 * 1024;
+
+  /** Answers the next {@code count} requests with 200 and a {@code garbage} body. */
+  public ReloadlySimulator garbageNext(int count, Garbage garbage) {
+    faults.scriptNext(count, new FaultPlan.Garbage(garbage));
+    return this;
+  }
+
+  /** Closes the connection of the next {@code count} requests without an answer. */
+  public ReloadlySimulator resetNext(int count) {
+    faults.scriptNext(count, new FaultPlan.Reset());
+    return this;
+  }
+
+  /**
+   * Answers the next {@code count} requests only after {@code delay}; longer than the client's
+   * timeout, the client has given up by then.
+   */
+  public ReloadlySimulator stallNext(int count, Duration delay) {
+    faults.scriptNext(count, new FaultPlan.Stall(delay));
+    return this;
+  }
+
   /** Drops every pending fault and the rate limit; latency stays. */
   public ReloadlySimulator clearFaults() {
     faults.clear();

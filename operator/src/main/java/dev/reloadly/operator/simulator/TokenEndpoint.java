@@ -9,8 +9,10 @@ import dev.reloadly.operator.api.v1alpha1.Environment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** Speaks Reloadly's {@code POST /oauth/token} protocol, errors and injected faults included. */
@@ -39,13 +41,19 @@ final class TokenEndpoint implements HttpHandler {
       }
       pause(simulator.latency());
       Reply reply = respond(exchange, body);
+      pause(reply.stall());
       // The answer is decided: the request stops counting before its first byte leaves. Once the
       // last byte arrives the client may send its next request (a limiter hands its permit on),
       // and the server dispatches it on the kept-alive connection at once, possibly before this
       // thread gets back here; counting until then would report overlap the client never caused.
       stats.requestFinished();
       counted = false;
-      send(exchange, reply.status(), reply.body());
+      if (reply.drop()) {
+        // Closing an exchange before its headers are sent closes the connection: the client
+        // reads end of stream where an answer should be.
+        return;
+      }
+      send(exchange, reply);
     } finally {
       if (counted) {
         stats.requestFinished();
@@ -53,8 +61,31 @@ final class TokenEndpoint implements HttpHandler {
     }
   }
 
-  /** The status and JSON body of an answer, decided before any of it is written. */
-  private record Reply(int status, ObjectNode body) {}
+  /**
+   * An answer decided before any of it is written: a status and body (after {@code stall}), or
+   * a connection closed without one.
+   */
+  private record Reply(int status, byte[] body, String contentType, Duration stall, boolean drop) {
+    Reply(int status, ObjectNode json) {
+      this(status, bytes(json), "application/json", Duration.ZERO, false);
+    }
+
+    Reply stalled(Duration delay) {
+      return new Reply(status, body, contentType, delay, drop);
+    }
+
+    static Reply dropped() {
+      return new Reply(0, new byte[0], null, Duration.ZERO, true);
+    }
+
+    private static byte[] bytes(ObjectNode json) {
+      try {
+        return JSON.writeValueAsBytes(json);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
 
   private Reply respond(HttpExchange exchange, byte[] body) {
     if (!PATH.equals(exchange.getRequestURI().getPath())) {
@@ -76,9 +107,17 @@ final class TokenEndpoint implements HttpHandler {
     simulator.stats().requestFrom(clientId);
     Instant now = simulator.clock().instant();
     Optional<FaultPlan.Fault> fault = simulator.faults().next(now);
+    if (fault.isPresent() && fault.get() instanceof FaultPlan.Stall stall) {
+      // The endpoint works, only too late: the answer is the right one, after the stall.
+      return answer(request, clientId, now).stalled(stall.delay());
+    }
     if (fault.isPresent()) {
       return fault(exchange, fault.get());
     }
+    return answer(request, clientId, now);
+  }
+
+  private Reply answer(JsonNode request, String clientId, Instant now) {
     if (!"client_credentials".equals(request.path("grant_type").asText())) {
       return new Reply(400, error(400, "Unsupported grant type", "UNSUPPORTED_GRANT_TYPE"));
     }
@@ -108,6 +147,12 @@ final class TokenEndpoint implements HttpHandler {
   }
 
   private Reply fault(HttpExchange exchange, FaultPlan.Fault fault) {
+    if (fault instanceof FaultPlan.Reset) {
+      return Reply.dropped();
+    }
+    if (fault instanceof FaultPlan.Garbage garbage) {
+      return garbage(garbage.kind());
+    }
     if (fault instanceof FaultPlan.ServerError serverError) {
       return new Reply(serverError.status(),
           error(serverError.status(), "Internal Server Error", "INTERNAL_SERVER_ERROR"));
@@ -134,12 +179,45 @@ final class TokenEndpoint implements HttpHandler {
     return body;
   }
 
-  private static void send(HttpExchange exchange, int status, ObjectNode json) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(json);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
+  /** A 200 whose body is no usable token answer; none of them carries a real token. */
+  private static Reply garbage(ReloadlySimulator.Garbage kind) {
+    return switch (kind) {
+      case NOT_JSON -> new Reply(200, ("<html><head><title>502 Bad Gateway</title></head>"
+          + "<body><center>nginx</center></body></html>").getBytes(StandardCharsets.UTF_8),
+          "text/html", Duration.ZERO, false);
+      case WRONG_TYPES -> json("{\"access_token\":{\"value\":\"garbage\"},"
+          + "\"expires_in\":\"soon\",\"token_type\":7,\"scope\":[\"developer\"]}");
+      case HUGE -> new Reply(200, hugeBody(), "application/json", Duration.ZERO, false);
+      case EXPIRES_AT_ONCE -> json("{\"access_token\":\"garbage-expires-at-once\","
+          + "\"expires_in\":0,\"token_type\":\"Bearer\",\"scope\":\"developer\"}");
+      case EXPIRY_OVERFLOW -> json("{\"access_token\":\"garbage-expiry-overflow\","
+          + "\"expires_in\":" + Long.MAX_VALUE + ",\"token_type\":\"Bearer\","
+          + "\"scope\":\"developer\"}");
+    };
+  }
+
+  private static Reply json(String body) {
+    return new Reply(200, body.getBytes(StandardCharsets.UTF_8), "application/json",
+        Duration.ZERO, false);
+  }
+
+  /** A well-formed token answer, {@link ReloadlySimulator#HUGE_BODY_BYTES} long. */
+  private static byte[] hugeBody() {
+    byte[] head = "{\"access_token\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "\",\"expires_in\":86400,\"token_type\":\"Bearer\",\"scope\":\"developer\"}"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[ReloadlySimulator.HUGE_BODY_BYTES];
+    Arrays.fill(body, (byte) 'A');
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(tail, 0, body, body.length - tail.length, tail.length);
+    return body;
+  }
+
+  private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+    exchange.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+      out.write(reply.body());
     }
   }
 

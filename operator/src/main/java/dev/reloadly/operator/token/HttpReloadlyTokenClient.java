@@ -25,6 +25,11 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
+  /**
+   * The longest token answer read: Reloadly's are about a kilobyte. Without a bound a garbage
+   * answer of megabytes was read whole and served as the token (found by ReloadlyFaultsTest).
+   */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
   private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private static final Logger LOG = LoggerFactory.getLogger(HttpReloadlyTokenClient.class);
@@ -99,11 +104,13 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     byte[] body = TokenRequestBody.encode(clientId, clientSecret, audience);
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request(body), HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(request(body), BoundedBody.handler(MAX_RESPONSE_BYTES));
     } catch (HttpTimeoutException e) {
       return retry(Duration.ZERO, "token request timed out (" + e.getClass().getSimpleName() + ")", audience);
     } catch (ConnectException e) {
       return retry(Duration.ZERO, "cannot connect to Reloadly auth endpoint", audience);
+    } catch (BoundedBody.TooLarge e) {
+      return retry(Duration.ZERO, e.getMessage(), audience);
     } catch (IOException e) {
       return retry(Duration.ZERO, "network error talking to Reloadly auth endpoint (" + e.getClass().getSimpleName() + ")", audience);
     } catch (InterruptedException e) {
@@ -163,9 +170,7 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       return retry(Duration.ZERO, "token response without access_token", audience);
     }
     Instant issuedAt = clock.instant();
-    Optional<Instant> fromExpiresIn = parsed.expiresInSeconds.isPresent()
-        ? Optional.of(issuedAt.plusSeconds(parsed.expiresInSeconds.getAsLong()))
-        : Optional.empty();
+    Optional<Instant> fromExpiresIn = plusSeconds(issuedAt, parsed.expiresInSeconds);
     Optional<Instant> fromJwt = JwtExpiry.readExp(parsed.accessToken);
     // expires_in is relative to our clock and immune to skew; exp is what Reloadly will enforce.
     // Trusting the earlier one means we never believe a token lives longer than either says.
@@ -174,10 +179,32 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       parsed.wipe();
       return retry(Duration.ZERO, "token response without expires_in or JWT exp", audience);
     }
+    if (!expiresAt.get().isAfter(issuedAt)) {
+      // Served, such a token would be due for refresh at once: the operator minted again in the
+      // same instant, over and over (found by ReloadlyFaultsTest). It is no usable answer.
+      parsed.wipe();
+      return retry(Duration.ZERO, "token response whose token has already expired", audience);
+    }
     // Redacted in logs until it expires; after that it opens nothing.
     secrets.register(parsed.accessToken, expiresAt.get());
     LOG.debug("Reloadly issued a token for audience {} expiring at {}", audience, expiresAt.get());
     return new TokenResult.Issued(parsed.accessToken, parsed.tokenType, parsed.scope, issuedAt, expiresAt.get());
+  }
+
+  /**
+   * {@code issuedAt + seconds}, or empty when there is no number or it is out of range: an
+   * overflowing expires_in threw out of the client and failed the reconcile (found by
+   * ReloadlyFaultsTest); now the JWT's exp decides, or the answer is retried.
+   */
+  private static Optional<Instant> plusSeconds(Instant issuedAt, java.util.OptionalLong seconds) {
+    if (seconds.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(issuedAt.plusSeconds(seconds.getAsLong()));
+    } catch (ArithmeticException | java.time.DateTimeException outOfRange) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<Instant> earlier(Optional<Instant> a, Optional<Instant> b) {

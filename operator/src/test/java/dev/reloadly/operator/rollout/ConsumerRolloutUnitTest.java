@@ -124,6 +124,31 @@ class ConsumerRolloutUnitTest {
     assertThat(restarts).as("the second credential waits for the first").hasSize(1);
   }
 
+  /** Regression: a credential waiting for the operator-wide cap asked for no next look. */
+  @Test
+  void aCredentialWaitingForTheOperatorWideCapLooksAgainAndStartsOnceAPlaceIsFree() {
+    RolloutSlots slots = new RolloutSlots(1);
+    ConsumerRollout rollout = new ConsumerRollout(actions, slots);
+    ConsumerPolicy policy = policy(RolloutStrategy.RESTART, 5, "a");
+    List<Consumer> consumers = consumers(policy, "a");
+    Instant later = T0.plus(Duration.ofMinutes(1));
+    RolloutStatus one = roll(rollout, "ns/one", policy, consumers, V1, null, T0, "").rollout();
+    one = roll(rollout, "ns/one", policy, consumers, V2, one, T0, "").rollout();
+    roll(rollout, "ns/one", policy, consumers, V2, one, later, "");
+    RolloutStatus two = roll(rollout, "ns/two", policy, consumers, V1, null, T0, "").rollout();
+    two = roll(rollout, "ns/two", policy, consumers, V2, two, T0, "").rollout();
+
+    ConsumerRollout.Result waiting = roll(rollout, "ns/two", policy, consumers, V2, two, later, "");
+    assertThat(restarts).hasSize(1);
+    assertThat(waiting.nextDue()).as("looks again without an event of its own")
+        .contains(later.plus(ConsumerRollout.CAP_WAIT));
+
+    slots.forget("ns/one");
+    roll(rollout, "ns/two", policy, consumers, V2, waiting.rollout(),
+        later.plus(ConsumerRollout.CAP_WAIT), "");
+    assertThat(restarts).as("started once the place is free").hasSize(2);
+  }
+
   @Test
   void strategyNoneOnlyReports() {
     ConsumerPolicy policy = policy(RolloutStrategy.NONE, 1, "a");

@@ -1,6 +1,7 @@
 package dev.reloadly.operator.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import dev.reloadly.operator.token.MutableClock;
 import dev.reloadly.operator.token.ReloadlyTokenClient;
 import dev.reloadly.operator.token.TokenRequestLimiter;
 import dev.reloadly.operator.token.TokenResult;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -271,5 +273,67 @@ class ReloadlySimulatorTest {
 
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(get.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void garbageNextAnswersTwoHundredWithBodiesThatAreNoTokenAnswerThenRecovers() throws Exception {
+    simulator.garbageNext(1, ReloadlySimulator.Garbage.NOT_JSON)
+        .garbageNext(1, ReloadlySimulator.Garbage.WRONG_TYPES)
+        .garbageNext(1, ReloadlySimulator.Garbage.HUGE)
+        .garbageNext(1, ReloadlySimulator.Garbage.EXPIRES_AT_ONCE)
+        .garbageNext(1, ReloadlySimulator.Garbage.EXPIRY_OVERFLOW);
+
+    HttpResponse<String> html = post("id", "secret", SANDBOX);
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.headers().firstValue("Content-Type")).contains("text/html");
+    assertThat(html.body()).startsWith("<html>");
+    JsonNode wrong = JSON.readTree(post("id", "secret", SANDBOX).body());
+    assertThat(wrong.get("access_token").isObject()).isTrue();
+    assertThat(wrong.get("expires_in").isTextual()).isTrue();
+    HttpResponse<String> huge = post("id", "secret", SANDBOX);
+    assertThat(huge.body()).hasSize(ReloadlySimulator.HUGE_BODY_BYTES);
+    assertThat(JSON.readTree(huge.body()).get("expires_in").asLong()).isEqualTo(86_400);
+    assertThat(JSON.readTree(post("id", "secret", SANDBOX).body()).get("expires_in").asLong())
+        .isZero();
+    assertThat(JSON.readTree(post("id", "secret", SANDBOX).body()).get("expires_in").asLong())
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(simulator.issuedTokens()).as("garbage issues nothing").isEmpty();
+
+    assertThat(post("id", "secret", SANDBOX).statusCode()).isEqualTo(200);
+    assertThat(simulator.issuedTokens()).hasSize(1);
+  }
+
+  @Test
+  void resetNextClosesTheConnectionWithoutAnAnswer() throws Exception {
+    simulator.resetNext(1);
+
+    assertThatThrownBy(() -> post("id", "secret", SANDBOX)).isInstanceOf(IOException.class);
+    assertThat(simulator.totalRequests()).isEqualTo(1);
+    assertThat(post("id", "secret", SANDBOX).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void stallNextAnswersAfterTheClientGaveUp() throws Exception {
+    simulator.stallNext(1, Duration.ofMillis(1500));
+    ObjectNode body = JSON.createObjectNode().put("client_id", "id")
+        .put("client_secret", "secret").put("grant_type", "client_credentials")
+        .put("audience", SANDBOX);
+    HttpRequest impatient = HttpRequest.newBuilder(simulator.url())
+        .header("Content-Type", "application/json").timeout(Duration.ofMillis(200))
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+
+    assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+    assertThat(post("id", "secret", SANDBOX).statusCode()).isEqualTo(200);
+    assertThat(simulator.inFlight()).as("the stalled request may still be held").isBetween(0, 1);
+  }
+
+  @Test
+  void clearFaultsDropsScriptedGarbageResetsAndStalls() throws Exception {
+    simulator.resetNext(2).garbageNext(2, ReloadlySimulator.Garbage.NOT_JSON)
+        .stallNext(2, Duration.ofMinutes(1)).clearFaults();
+
+    assertThat(post("id", "secret", SANDBOX).statusCode()).isEqualTo(200);
+    assertThat(simulator.issuedTokens()).hasSize(1);
   }
 }
