@@ -1,6 +1,7 @@
 package dev.reloadly.operator;
 
 import dev.reloadly.operator.compromise.DenyListSecret;
+import dev.reloadly.operator.config.LeaderElection;
 import dev.reloadly.operator.config.OperatorConfig;
 import dev.reloadly.operator.crypto.EnvelopeCipher;
 import dev.reloadly.operator.crypto.KekProvider;
@@ -82,6 +83,8 @@ public final class OperatorRuntime implements AutoCloseable {
   private volatile DenyListSecret denyList;
   private volatile AutoCloseable jvmMeters;
   private volatile Readiness readiness = new Readiness();
+  private ReloadlyCredentialReconciler reconciler;
+  private Duration drainTimeout = LeaderElection.DEFAULT_RENEW_DEADLINE;
 
   private OperatorRuntime(Operator operator, MetricsServer metrics, KeyMaintenance maintenance,
       KeyHolder keys, TokenRequestLimiter limiter, ScheduledExecutorService scheduler, Clock clock,
@@ -181,6 +184,8 @@ public final class OperatorRuntime implements AutoCloseable {
     OperatorRuntime runtime = new OperatorRuntime(operator, metrics, maintenance, keys, limiter,
         scheduler, clock, duties, registry);
     runtime.denyList = denyList;
+    runtime.reconciler = reconciler;
+    runtime.drainTimeout = config.leaderElection().renewDeadline();
     runtime.jvmMeters = jvmMeters;
     runtime.readiness = readiness;
     // Key maintenance writes the key Secret and every store: only the leader may run it.
@@ -419,6 +424,12 @@ public final class OperatorRuntime implements AutoCloseable {
     duties.closing();
     stopMaintenance();
     scheduler.shutdownNow();
+    // A reconcile under way finishes first, while the caches are filled and the Lease is renewed,
+    // so what it minted or promoted is stored. At most the renew deadline: a standby can take the
+    // Lease only a lease duration after the last renewal, which is later still.
+    if (reconciler != null && !reconciler.drain(drainTimeout)) {
+      LOG.warn("a reconcile was still running after {}; stopping it", drainTimeout);
+    }
     // Stops renewing the Lease when leading: a follower takes over within one lease duration.
     operator.stop();
     if (denyList != null) {

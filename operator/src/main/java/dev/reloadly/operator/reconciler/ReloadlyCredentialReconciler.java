@@ -157,6 +157,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   private final Clock clock;
   private final SimpleInboundEventSource<ReloadlyCredential> keyChanges =
       new SimpleInboundEventSource<>("key-changes");
+  private final InFlight inFlight = new InFlight();
   private IndexerResourceCache<ReloadlyCredential> credentials;
   private InformerEventSource<Secret, ReloadlyCredential> ownedSecrets;
   private InformerEventSource<Secret, ReloadlyCredential> sourceSecrets;
@@ -432,9 +433,35 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
   @Override
   public UpdateControl<ReloadlyCredential> reconcile(ReloadlyCredential credential,
       Context<ReloadlyCredential> context) {
-    // Every log line of this reconcile carries one reconcileId (docs: README, Logging).
-    return dev.reloadly.operator.logging.ReconcileIds.traced(
-        () -> reconcileOnce(credential, context));
+    if (!inFlight.enter()) {
+      // Stopping: whoever leads next reconciles every credential when it starts.
+      return UpdateControl.noUpdate();
+    }
+    try {
+      // Every log line of this reconcile carries one reconcileId (docs: README, Logging).
+      return dev.reloadly.operator.logging.ReconcileIds.traced(
+          () -> reconcileOnce(credential, context));
+    } finally {
+      inFlight.exit();
+    }
+  }
+
+  /**
+   * Starts no more reconciles and waits up to {@code timeout} for those under way; called before
+   * JOSDK stops. JOSDK's own stop first empties the caches of the secondary resources, then
+   * interrupts a reconcile still running: one interrupted between Reloadly's answer and the store
+   * write loses the token it minted (the next leader mints another), and one that goes on reads
+   * empty caches (no consumer left to restart: it would mark the rollout done).
+   *
+   * @return true when every reconcile finished
+   */
+  public boolean drain(Duration timeout) {
+    try {
+      return inFlight.close(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private UpdateControl<ReloadlyCredential> reconcileOnce(ReloadlyCredential credential,

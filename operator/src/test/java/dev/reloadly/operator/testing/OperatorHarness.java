@@ -104,7 +104,10 @@ public final class OperatorHarness implements AutoCloseable {
       return runtime;
     }
 
-    /** Stops this replica, as a deleted pod would (it releases the Lease if it holds it). */
+    /**
+     * Stops this replica, as a deleted pod would: a leader finishes the reconciles under way and
+     * stops renewing the Lease (it does not release it; a follower takes it once it expires).
+     */
     @Override
     public synchronized void close() {
       if (!closed) {
