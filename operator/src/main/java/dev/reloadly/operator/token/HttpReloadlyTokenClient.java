@@ -163,9 +163,17 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       return retry(Duration.ZERO, "token response without access_token", audience);
     }
     Instant issuedAt = clock.instant();
-    Optional<Instant> fromExpiresIn = parsed.expiresInSeconds.isPresent()
-        ? Optional.of(issuedAt.plusSeconds(parsed.expiresInSeconds.getAsLong()))
-        : Optional.empty();
+    Optional<Instant> fromExpiresIn;
+    try {
+      fromExpiresIn = parsed.expiresInSeconds.isPresent()
+          ? Optional.of(issuedAt.plusSeconds(parsed.expiresInSeconds.getAsLong()))
+          : Optional.empty();
+    } catch (ArithmeticException | java.time.DateTimeException outOfRange) {
+      // Found by fuzzing: an expires_in past the last instant threw out of requestToken, whose
+      // contract is to never throw for what the server sent.
+      parsed.wipe();
+      return retry(Duration.ZERO, "token response with an expires_in out of range", audience);
+    }
     Optional<Instant> fromJwt = JwtExpiry.readExp(parsed.accessToken);
     // expires_in is relative to our clock and immune to skew; exp is what Reloadly will enforce.
     // Trusting the earlier one means we never believe a token lives longer than either says.
@@ -173,6 +181,13 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
     if (expiresAt.isEmpty()) {
       parsed.wipe();
       return retry(Duration.ZERO, "token response without expires_in or JWT exp", audience);
+    }
+    if (!expiresAt.get().isAfter(issuedAt)) {
+      // Found by fuzzing: expires_in <= 0 (or an exp already past) was served as a token that
+      // had expired when it arrived, and every refresh would ask again at once.
+      parsed.wipe();
+      return retry(Duration.ZERO, "token response with a token that has already expired"
+          + " (expires_in or JWT exp)", audience);
     }
     // Redacted in logs until it expires; after that it opens nothing.
     secrets.register(parsed.accessToken, expiresAt.get());
