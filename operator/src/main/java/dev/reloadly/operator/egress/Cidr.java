@@ -9,6 +9,10 @@ public record Cidr(byte[] network, int prefix, String text) {
 
   /** @throws IllegalArgumentException naming the value when it is not a CIDR */
   public static Cidr parse(String text) {
+    if (text == null) {
+      // A null list entry (no schema to refuse it) must read as a bad value, not crash.
+      throw new IllegalArgumentException("an empty entry is not a CIDR");
+    }
     int slash = text.indexOf('/');
     if (slash < 0) {
       throw new IllegalArgumentException("'" + text + "' is not a CIDR (address/prefix)");

@@ -33,13 +33,32 @@ public record EgressSettings(EgressMode mode, LabelSelector natNodeSelector, Lis
     return new EgressSettings(Optional.ofNullable(spec.getMode()).orElse(EgressMode.NetworkPolicy),
         spec.getNatNodeSelector(), allowlisted,
         spec.getProxyPorts() == null || spec.getProxyPorts().isEmpty() ? DEFAULT_PROXY_PORTS
-            : List.copyOf(spec.getProxyPorts()),
+            : List.copyOf(noNulls("spec.egress.proxyPorts", spec.getProxyPorts())),
         Optional.ofNullable(dns.getNamespace()).orElse(DEFAULT_DNS_NAMESPACE),
         dns.getPodLabels() == null || dns.getPodLabels().isEmpty() ? DEFAULT_DNS_LABELS
-            : Map.copyOf(dns.getPodLabels()),
-        spec.getAdditionalEgress() == null ? List.of() : List.copyOf(spec.getAdditionalEgress()),
+            : Map.copyOf(noNulls("spec.egress.dns.podLabels", dns.getPodLabels())),
+        spec.getAdditionalEgress() == null ? List.of()
+            : List.copyOf(noNulls("spec.egress.additionalEgress", spec.getAdditionalEgress())),
         destinations(spec.getDestinationCIDRs()),
         spec.getEgressIP() == null || spec.getEgressIP().isBlank() ? null : spec.getEgressIP());
+  }
+
+  /**
+   * Without the schema a list can hold null entries (JSON {@code [null]}), which List.copyOf
+   * refuses with a NullPointerException: a bad spec must read as one, naming the field.
+   */
+  private static <T> List<T> noNulls(String field, List<T> entries) {
+    if (entries.contains(null)) {
+      throw new IllegalArgumentException(field + " must not hold empty (null) entries");
+    }
+    return entries;
+  }
+
+  private static <V> Map<String, V> noNulls(String field, Map<String, V> entries) {
+    if (entries.containsKey(null) || entries.containsValue(null)) {
+      throw new IllegalArgumentException(field + " must not hold empty (null) values");
+    }
+    return entries;
   }
 
   private static List<String> destinations(List<String> cidrs) {

@@ -3,6 +3,8 @@ package dev.reloadly.operator.keys;
 import dev.reloadly.operator.api.v1alpha1.ApiLabels;
 import dev.reloadly.operator.crypto.CredentialFingerprinter;
 import dev.reloadly.operator.crypto.KekProvider;
+import dev.reloadly.operator.crypto.KekRing;
+import dev.reloadly.operator.crypto.KeyRingFormatException;
 import dev.reloadly.operator.crypto.LocalKekProvider;
 import dev.reloadly.operator.crypto.SealingKeyRing;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -305,21 +307,50 @@ public final class OperatorKeyStore {
     Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
     for (String key : new String[] {SEALING, KEKS, FINGERPRINT}) {
       if (!data.containsKey(key)) {
-        throw new IllegalStateException("Secret " + secret.getMetadata().getNamespace() + "/"
+        throw new KeyRingFormatException(KeyRingFormatException.Reason.MALFORMED, "Secret "
+            + secret.getMetadata().getNamespace() + "/"
             + SECRET + " has no key " + key + "; restore it from backup, or delete the Secret to"
             + " generate new keys (values sealed or stored under the old keys are then lost)");
       }
     }
-    byte[] sealing = Base64.getDecoder().decode(data.get(SEALING));
-    byte[] keks = Base64.getDecoder().decode(data.get(KEKS));
-    byte[] fingerprint = Base64.getDecoder().decode(data.get(FINGERPRINT));
+    String where = "Secret " + secret.getMetadata().getNamespace() + "/" + SECRET;
+    byte[] sealing = decode(data, SEALING, where);
+    byte[] keks = decode(data, KEKS, where);
+    byte[] fingerprint = decode(data, FINGERPRINT, where);
+    // Found by fuzzing: a damaged entry threw the JDK's IllegalArgumentException (bad base64, a
+    // short fingerprint key), which `run` printed as a stack trace; and a ring's own message did
+    // not say which entry it was about. Each now stops the start in one line naming both.
     try {
-      return new OperatorKeys(SealingKeyRing.parseSecret(sealing), kekProvider.parseSecret(keks),
-          new CredentialFingerprinter(fingerprint));
+      SealingKeyRing sealingRing = named(where, SEALING, () -> SealingKeyRing.parseSecret(sealing));
+      KekRing kekRing = named(where, KEKS, () -> kekProvider.parseSecret(keks));
+      if (fingerprint.length < CredentialFingerprinter.MIN_KEY_BYTES) {
+        throw new KeyRingFormatException(KeyRingFormatException.Reason.INVALID_KEY, where
+            + ", key " + FINGERPRINT + ": must be at least " + CredentialFingerprinter.MIN_KEY_BYTES
+            + " bytes, not " + fingerprint.length);
+      }
+      return new OperatorKeys(sealingRing, kekRing, new CredentialFingerprinter(fingerprint));
     } finally {
       Arrays.fill(sealing, (byte) 0);
       Arrays.fill(keks, (byte) 0);
       Arrays.fill(fingerprint, (byte) 0);
+    }
+  }
+
+  private static byte[] decode(Map<String, String> data, String key, String where) {
+    try {
+      return Base64.getDecoder().decode(data.get(key));
+    } catch (IllegalArgumentException e) {
+      // The JDK's message quotes the offending character: not passed on.
+      throw new KeyRingFormatException(KeyRingFormatException.Reason.MALFORMED, where + ", key "
+          + key + ": not base64");
+    }
+  }
+
+  private static <T> T named(String where, String key, java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (KeyRingFormatException e) {
+      throw new KeyRingFormatException(e.reason(), where + ", key " + key + ": " + e.getMessage());
     }
   }
 

@@ -22,6 +22,11 @@ public record ConsumerPolicy(List<WorkloadRef> workloads, LabelSelector selector
   /** @throws IllegalArgumentException naming the field */
   public static ConsumerPolicy of(Consumers consumers) {
     Consumers c = Optional.ofNullable(consumers).orElseGet(Consumers::new);
+    if (c.getWorkloads() != null && c.getWorkloads().contains(null)) {
+      // JSON [null] without the schema: List.copyOf would throw a NullPointerException.
+      throw new IllegalArgumentException("spec.consumers.workloads must not hold empty (null)"
+          + " entries");
+    }
     return new ConsumerPolicy(c.getWorkloads() == null ? List.of() : List.copyOf(c.getWorkloads()),
         c.getSelector(), c.getStrategy() == null ? RolloutStrategy.RESTART : c.getStrategy(),
         c.getMaxConcurrent() == null ? 1 : Math.max(1, c.getMaxConcurrent()),

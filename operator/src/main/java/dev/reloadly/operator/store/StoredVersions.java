@@ -70,7 +70,7 @@ public final class StoredVersions {
     Map<String, String> values = new HashMap<>();
     data.forEach((key, value) -> {
       if (!key.equals(LEDGER) && !key.equals(LEDGER_MAC) && !key.equals(GENERATION)) {
-        values.put(key, text(value));
+        values.put(key, envelope(key, text(value)));
       }
     });
     String ledgerText = text(data.get(LEDGER));
@@ -265,6 +265,21 @@ public final class StoredVersions {
       return chars;
     } finally {
       Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  /**
+   * Found by fuzzing: a value that is not an envelope value (an entry added or edited by hand)
+   * parsed, and then every reconcile threw reading its KEK id (kekIds) outside any catch. Refused
+   * here it is a damaged store, reported as StoreDamaged with nothing changed.
+   */
+  private static String envelope(String key, String value) {
+    try {
+      EncryptedValue.kekIdOf(value);
+      return value;
+    } catch (dev.reloadly.operator.crypto.StoreDecryptionException e) {
+      throw new IllegalArgumentException("store entry " + key + " is not an encrypted value ("
+          + e.reason() + ")");
     }
   }
 

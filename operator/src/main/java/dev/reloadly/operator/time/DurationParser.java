@@ -45,7 +45,11 @@ public final class DurationParser {
     BigDecimal totalNanos = BigDecimal.ZERO;
     int position = 0;
     while (position < trimmed.length()) {
-      if (!matcher.find(position) || matcher.start() != position) {
+      // Anchored at the position: find() would scan on through the rest of the text, retrying
+      // the digits at every offset, which is quadratic; 100,000 digits without a unit (a spec
+      // with no schema to bound it) held a reconcile thread for minutes.
+      matcher.region(position, trimmed.length());
+      if (!matcher.lookingAt()) {
         throw invalid(text);
       }
       BigDecimal amount = new BigDecimal(matcher.group(1));

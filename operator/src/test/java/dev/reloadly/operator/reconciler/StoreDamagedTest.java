@@ -69,6 +69,25 @@ class StoreDamagedTest {
     assertUntouched(damaged);
   }
 
+  /**
+   * Found by StoreFuzzTest: an entry that is not an envelope value parsed, and then every
+   * reconcile threw reading the store's KEK ids; no condition said why.
+   */
+  @Test
+  void storeEntryThatIsNotAnEncryptedValueIsReportedAndNothingIsWritten() {
+    Map<String, String> damaged = new HashMap<>(harness.secret(STORE).getData());
+    damaged.put("v-0123.client-id", b64("not an encrypted value"));
+    replaceStoreData(damaged);
+
+    await().atMost(WAIT).untilAsserted(() ->
+        assertThat(harness.condition("shop", Conditions.READY)).map(Condition::getReason)
+            .contains(Conditions.STORE_DAMAGED));
+    Condition ready = harness.condition("shop", Conditions.READY).orElseThrow();
+    assertThat(ready.getMessage()).contains(STORE).contains("v-0123.client-id")
+        .contains("not an encrypted value").contains("nothing was changed");
+    assertUntouched(damaged);
+  }
+
   @Test
   void storeValueThatCannotBeDecryptedIsReportedAndTheTargetKeepsServing() {
     String current = servedTarget.getMetadata().getAnnotations().get(ApiLabels.VERSION);

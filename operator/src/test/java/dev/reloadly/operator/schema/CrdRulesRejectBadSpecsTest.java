@@ -38,6 +38,9 @@ class CrdRulesRejectBadSpecsTest {
   static final String CIDR = "[rule] $.spec.egress.allowlistedIPs: egress.allowlistedIPs must hold"
       + " IPv4 or IPv6 CIDRs";
 
+  static final String DESTINATION_CIDR = "[rule] $.spec.egress.destinationCIDRs:"
+      + " egress.destinationCIDRs must hold IPv4 or IPv6 CIDRs";
+
   static final String TOKEN_MODE = "[rule] $.spec.token.enabled: token.enabled is false, so"
       + " target.mode must be credentials";
 
@@ -65,7 +68,13 @@ class CrdRulesRejectBadSpecsTest {
             valid().set("spec.egress.allowlistedIPs", List.of("not-an-ip")), CIDR),
         refused("allowlistedIPs with one bad entry among good ones",
             valid().set("spec.egress.allowlistedIPs", List.of("203.0.113.7/32", "203.0.113.8")),
-            CIDR));
+            CIDR),
+        // Found by SpecFuzzTest: the operator parses destinationCIDRs as CIDRs, and a value the
+        // schema let through stopped the credential with InvalidSpec.
+        refused("destinationCIDRs without a prefix",
+            valid().set("spec.egress.destinationCIDRs", List.of("2001:db8::")), DESTINATION_CIDR),
+        refused("destinationCIDRs not an address",
+            valid().set("spec.egress.destinationCIDRs", List.of("reloadly")), DESTINATION_CIDR));
   }
 
   static Stream<Arguments> refusedByOpenApi() {
@@ -83,7 +92,18 @@ class CrdRulesRejectBadSpecsTest {
         refused("refreshBefore 150%", valid().set("spec.token.refreshBefore", "150%"),
             "[pattern] $.spec.token.refreshBefore: does not match the regex pattern"),
         refused("misspelt field", valid().set("spec.rotation.maxage", "30d"),
-            "[unknown] $.spec.rotation.maxage: field not declared in the schema"));
+            "[unknown] $.spec.rotation.maxage: field not declared in the schema"),
+        // Found by SpecFuzzTest: names and keys the API server refuses for a Secret, which the
+        // operator then failed to write at every reconcile.
+        refused("target secretName with an empty part", valid().set("spec.target.secretName",
+            "a..b"), "[pattern] $.spec.target.secretName: does not match the regex pattern"),
+        refused("target secretName with a part ending in '-'", valid().set(
+            "spec.target.secretName", "a-.b"),
+            "[pattern] $.spec.target.secretName: does not match the regex pattern"),
+        refused("target key '.'", valid().set("spec.target.keys.accessToken", "."),
+            "[pattern] $.spec.target.keys.accessToken: does not match the regex pattern"),
+        refused("target key starting with '..'", valid().set("spec.target.keys.clientId",
+            "..data"), "[pattern] $.spec.target.keys.clientId: does not match the regex pattern"));
   }
 
   static Stream<Arguments> acceptedEdgeCases() {
@@ -98,6 +118,12 @@ class CrdRulesRejectBadSpecsTest {
         Arguments.of(Named.of("IPv4 and IPv6 CIDRs", valid().set("spec.egress.allowlistedIPs",
             List.of("203.0.113.7/32", "2001:db8::/32")))),
         Arguments.of(Named.of("refreshBefore 12h", valid().set("spec.token.refreshBefore", "12h"))),
+        Arguments.of(Named.of("target secretName with dotted parts and keys with dots",
+            valid().set("spec.target.secretName", "shop.v1-token")
+                .set("spec.target.keys.accessToken", ".token")
+                .set("spec.target.keys.baseUrl", "base..url"))),
+        Arguments.of(Named.of("destinationCIDRs IPv4 and IPv6", valid()
+            .set("spec.egress.destinationCIDRs", List.of("0.0.0.0/0", "2001:db8::/32")))),
         Arguments.of(Named.of("sealed source instead of secretRef",
             valid().remove("spec.source.secretRef").set("spec.source.sealed", sealedSource()))),
         Arguments.of(Named.of("no rotation block: the defaults apply",

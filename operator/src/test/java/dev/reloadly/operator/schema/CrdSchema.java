@@ -24,7 +24,7 @@ import java.util.Set;
  * server's order: defaults, then OpenAPI validation, then the {@code x-kubernetes-validations}
  * CEL rules.
  */
-final class CrdSchema {
+public final class CrdSchema {
   static final String CRD_FILE = "crds/reloadlycredentials.security.reloadly.dev-v1.yml";
 
   /**
@@ -72,7 +72,7 @@ final class CrdSchema {
   }
 
   /** The CRD under {@code ${project.root}/crds/}, first version. */
-  static CrdSchema load() {
+  public static CrdSchema load() {
     Path file = Path.of(System.getProperty("project.root", "..")).resolve(CRD_FILE);
     JsonNode crd;
     try {
@@ -98,7 +98,7 @@ final class CrdSchema {
     return rules.all();
   }
 
-  JsonNode withDefaults(JsonNode document) {
+  public JsonNode withDefaults(JsonNode document) {
     return SchemaDefaults.apply(openApiSchema, document);
   }
 
@@ -106,7 +106,7 @@ final class CrdSchema {
    * Validates a whole ReloadlyCredential document. Throws {@link CelRules.RuleFailure} when a rule
    * errors on a document that is otherwise valid: that is a broken rule, not a rejected document.
    */
-  Verdict validate(JsonNode document) {
+  public Verdict validate(JsonNode document) {
     JsonNode defaulted = withDefaults(document);
     List<ValidationMessage> found = new ArrayList<>(structural.validate(defaulted));
     found.sort(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())

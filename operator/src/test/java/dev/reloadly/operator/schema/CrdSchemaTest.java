@@ -29,7 +29,8 @@ class CrdSchemaTest {
     assertThat(crd.rules())
         .extracting(rule -> rule.schemaPath() + rule.fieldPath())
         .containsExactlyInAnyOrder("$.spec.source", "$.spec.rotation.maxAge",
-            "$.spec.rotation.renewBefore", "$.spec.egress.allowlistedIPs", "$.spec.token.enabled");
+            "$.spec.rotation.renewBefore", "$.spec.egress.allowlistedIPs",
+            "$.spec.egress.destinationCIDRs", "$.spec.token.enabled");
   }
 
   @Test

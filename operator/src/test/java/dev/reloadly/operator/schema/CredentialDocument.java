@@ -10,7 +10,7 @@ import java.util.Map;
  * ReloadlyCredential documents as Jackson trees: a valid base, changed one dotted path at a time.
  * Every change returns a new document, so the base is never shared between cases.
  */
-final class CredentialDocument {
+public final class CredentialDocument {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ObjectNode root;
@@ -20,7 +20,7 @@ final class CredentialDocument {
   }
 
   /** A sandbox airtime credential read from a Secret, with every rule-checked field set. */
-  static CredentialDocument valid() {
+  public static CredentialDocument valid() {
     ObjectNode root = JSON.createObjectNode();
     root.put("apiVersion", "security.reloadly.dev/v1alpha1");
     root.put("kind", "ReloadlyCredential");
@@ -37,12 +37,12 @@ final class CredentialDocument {
   }
 
   /** Sealed values as {@code seal} prints them; only their presence matters to the schema. */
-  static Map<String, String> sealedSource() {
+  public static Map<String, String> sealedSource() {
     return Map.of("clientId", "rlc1:sealed-client-id", "clientSecret", "rlc1:sealed-client-secret");
   }
 
   /** Sets {@code path} (dots between field names) to {@code value}, creating parent objects. */
-  CredentialDocument set(String path, Object value) {
+  public CredentialDocument set(String path, Object value) {
     ObjectNode copy = root.deepCopy();
     String[] names = path.split("\\.");
     ObjectNode parent = copy;
@@ -55,7 +55,7 @@ final class CredentialDocument {
   }
 
   /** Removes the field at {@code path}; the path must exist, so a typo cannot pass unnoticed. */
-  CredentialDocument remove(String path) {
+  public CredentialDocument remove(String path) {
     ObjectNode copy = root.deepCopy();
     String[] names = path.split("\\.");
     JsonNode parent = copy;
@@ -68,7 +68,7 @@ final class CredentialDocument {
     return new CredentialDocument(copy);
   }
 
-  ObjectNode tree() {
+  public ObjectNode tree() {
     return root.deepCopy();
   }
 

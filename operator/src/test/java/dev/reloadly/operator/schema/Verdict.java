@@ -8,17 +8,17 @@ import java.util.List;
  * ({@code [keyword] $.path: ...}) and CEL rule findings ({@code [rule] $.path: message}). Empty
  * lists mean accepted.
  */
-record Verdict(List<String> structural, List<String> rules) {
-  Verdict {
+public record Verdict(List<String> structural, List<String> rules) {
+  public Verdict {
     structural = List.copyOf(structural);
     rules = List.copyOf(rules);
   }
 
-  boolean accepted() {
+  public boolean accepted() {
     return structural.isEmpty() && rules.isEmpty();
   }
 
-  List<String> messages() {
+  public List<String> messages() {
     List<String> all = new ArrayList<>(structural);
     all.addAll(rules);
     return all;

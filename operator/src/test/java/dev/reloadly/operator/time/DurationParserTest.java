@@ -44,4 +44,21 @@ class DurationParserTest {
   void rejectsNull() {
     assertThatThrownBy(() -> DurationParser.parse(null)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  /**
+   * Found by fuzzing (SpecCheckTest's 100,000-character value took three minutes): the parser
+   * retried the digits at every offset of the text, quadratic in its length. Without the schema's
+   * maxLength a spec value can be that long.
+   */
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Timeout(value = 10,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void longRunOfDigitsWithoutAUnitIsRefusedInLinearTime() {
+    String digits = "9".repeat(100_000);
+
+    assertThatThrownBy(() -> DurationParser.parse("!" + digits + "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Invalid duration");
+    assertThatThrownBy(() -> DurationParser.parse("1h" + digits + "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Invalid duration");
+  }
 }

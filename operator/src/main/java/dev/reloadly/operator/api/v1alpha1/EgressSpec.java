@@ -16,6 +16,13 @@ import java.util.List;
         + EgressSpec.CIDR_CEL + "'))",
     message = "egress.allowlistedIPs must hold IPv4 or IPv6 CIDRs such as 203.0.113.7/32",
     fieldPath = ".allowlistedIPs")
+// The operator parses destinationCIDRs as CIDRs too (EgressSettings); without this rule a
+// non-CIDR passed the API server and then stopped the credential with InvalidSpec.
+@ValidationRule(
+    value = "!has(self.destinationCIDRs) || self.destinationCIDRs.all(ip, ip.matches('"
+        + EgressSpec.CIDR_CEL + "'))",
+    message = "egress.destinationCIDRs must hold IPv4 or IPv6 CIDRs such as 0.0.0.0/0",
+    fieldPath = ".destinationCIDRs")
 public class EgressSpec {
   /** IPv4 CIDR, or a loose IPv6 CIDR; the NAT nodes' addresses are compared by the operator. */
   static final String CIDR_CEL = "^(((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\\\.){3}"

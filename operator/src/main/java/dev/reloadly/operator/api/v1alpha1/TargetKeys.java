@@ -9,7 +9,12 @@ import io.fabric8.generator.annotation.Size;
 /** Key names in the target Secret; the defaults follow Reloadly's own field names. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TargetKeys {
-  private static final String KEY = "^[-._a-zA-Z0-9]+$";
+  /**
+   * A Secret data key as the API server checks it: letters, digits, '-', '_' and '.', but not
+   * "." or "..", nor starting with "..". No lookahead: the API server's regular expressions are
+   * RE2.
+   */
+  public static final String KEY = "^([-_a-zA-Z0-9]|\\.[-_a-zA-Z0-9])[-._a-zA-Z0-9]*$";
 
   @Default("client_id") @Pattern(KEY) @Size(max = 253)
   @JsonPropertyDescription("Key of the client ID (modes credentials and both).")

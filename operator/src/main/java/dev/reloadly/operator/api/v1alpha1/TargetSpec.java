@@ -9,8 +9,16 @@ import io.fabric8.generator.annotation.Size;
 /** The Secret the operator writes for workloads, and what goes in it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TargetSpec {
+  /**
+   * A Secret name as the API server checks it (a DNS-1123 subdomain): dot-separated labels that
+   * each start and end with a letter or digit. A looser pattern let "a..b" or "a.-b" through,
+   * which the API server then refused at every write of the target.
+   */
+  public static final String SECRET_NAME =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
   @Size(max = 253)
-  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Pattern(SECRET_NAME)
   @JsonPropertyDescription(
       "Name of the Secret to write, in the credential's namespace. Default: <credential>-reloadly."
           + " A Secret of that name that the operator does not own is never overwritten.")
