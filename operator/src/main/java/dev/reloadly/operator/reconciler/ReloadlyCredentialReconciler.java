@@ -589,7 +589,7 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
             .ifPresent(patched -> cacheOwnWrite(context, credential, patched));
       }
       Optional<Instant> rolledAt = rollConsumers(credential, consumerPolicy, consumers,
-          outcome.stored().ledger(), owned, status, requeue, now);
+          outcome.stored().ledger(), served.heldBack(), owned, status, requeue, now);
       StatusViews.versions(status.status(), outcome.stored().ledger(), policy, status, now, requeue,
           rolledAt);
     } finally {
@@ -603,13 +603,18 @@ public class ReloadlyCredentialReconciler implements Reconciler<ReloadlyCredenti
    * the current version (the previous version's grace period counts from then).
    */
   private Optional<Instant> rollConsumers(ReloadlyCredential credential, ConsumerPolicy policy,
-      List<Consumer> consumers, VersionLedger ledger, OwnedSecrets owned, StatusDraft status,
-      Requeue requeue, Instant now) {
+      List<Consumer> consumers, VersionLedger ledger, boolean heldBack, OwnedSecrets owned,
+      StatusDraft status, Requeue requeue, Instant now) {
     String namespace = credential.getMetadata().getNamespace();
-    String revision = ledger.current().map(CredentialVersion::fingerprint).orElseGet(() ->
-        ledger.incidents().isEmpty() ? null
-            : Revisions.withdrawn(ledger.incidents().get(ledger.incidents().size() - 1)
-                .fingerprint()));
+    // Held back, the target still serves an older version (or nothing): restarting onto the
+    // current one now would have the consumers read the old values and never come back for it.
+    Optional<String> serving = heldBack
+        ? owned.target().map(t -> t.getMetadata().getAnnotations())
+            .map(a -> a.get(ApiLabels.VERSION))
+        : ledger.current().map(CredentialVersion::fingerprint);
+    String revision = serving.orElseGet(() -> ledger.incidents().isEmpty() ? null
+        : Revisions.withdrawn(ledger.incidents().get(ledger.incidents().size() - 1)
+            .fingerprint()));
     Instant tokenIssuedAt = owned.target()
         .flatMap(t -> ServedToken.from(t.getMetadata().getAnnotations()))
         .map(ServedToken::issuedAt).orElse(null);

@@ -63,9 +63,17 @@ final class TargetServing {
    *
    * @param tokenExpiresAt the expiry of the token the target serves afterwards, or null
    * @param forcedRefreshAnswered a token was minted while the refresh-token annotation was set
+   * @param heldBack the target was left on what it served (an older version, or nothing) because
+   *     the current version has no token yet: consumers must not be rolled onto the current one
    */
   record Served(List<ConditionUpdate> conditions, Optional<Instant> nextDue, String tokenExpiresAt,
-      boolean forcedRefreshAnswered) {}
+      boolean forcedRefreshAnswered, boolean heldBack) {
+
+    Served(List<ConditionUpdate> conditions, Optional<Instant> nextDue, String tokenExpiresAt,
+        boolean forcedRefreshAnswered) {
+      this(conditions, nextDue, tokenExpiresAt, forcedRefreshAnswered, false);
+    }
+  }
 
   Served serve(Input in) {
     VersionLedger ledger = in.stored().ledger();
@@ -112,6 +120,19 @@ final class TargetServing {
         if (token.minted().isEmpty() && token.kept().isPresent()) {
           data.withServedToken(in.owned().target().orElseThrow().getData());
         }
+      }
+      if (wantToken && !data.hasToken() && !servesVersion(in.owned().target(), fingerprint)) {
+        // A version switch without its token would leave the consumers a Secret with no token:
+        // after a restart lost the token minted while testing this version, with Reloadly
+        // unreachable. The target keeps what it serves instead, complete (a previous version
+        // keeps its value in the store until the consumers rolled onto the current one), and is
+        // switched once a token for this version is minted.
+        conditions.add(new ConditionUpdate(READY, false, Conditions.TOKEN_REQUEST_FAILED,
+            "no bearer token for version " + fingerprint + " yet; target Secret "
+                + in.owned().targetName() + " keeps what it serves until one is minted; see"
+                + " TokenReady"));
+        return new Served(conditions, token.nextDue(), servedExpiry(in.owned().target()), false,
+            true);
       }
       Optional<Instant> expiresAt = token == null ? Optional.empty() : token.expiresAt();
       annotations.put(ApiLabels.TOKEN_ISSUED_AT, token == null ? null : token.minted()
@@ -184,6 +205,12 @@ final class TargetServing {
             : Conditions.SOURCE_NOT_READY,
         why + "; target Secret " + in.owned().targetName() + " left as it was")),
         Optional.empty(), servedExpiry(in.owned().target()), false);
+  }
+
+  /** Whether the target Secret exists and serves {@code fingerprint}. */
+  private static boolean servesVersion(Optional<Secret> target, String fingerprint) {
+    return target.map(t -> t.getMetadata().getAnnotations())
+        .map(a -> fingerprint.equals(a.get(ApiLabels.VERSION))).orElse(false);
   }
 
   /** The expiry of the token a target Secret serves, as its annotation says. */

@@ -95,6 +95,37 @@ class TargetServingTest {
   }
 
   @Test
+  void aNewVersionWithoutItsTokenLeavesTheTargetOnTheVersionItServes() {
+    answers.add(issued("tok-1", NOW, NOW.plus(Duration.ofHours(24))));
+    serve(storedCurrent(keks), NOW);
+    Secret before = targets.target().orElseThrow();
+    // FP2 promoted, but the token minted while testing it is gone (the operator restarted) and
+    // Reloadly answers 429 now.
+    String fp2 = "hmac-sha256:ffeeddccbbaa99887766554433221100";
+    StoredVersions promoted = storedCurrent(keks);
+    promoted = promoted.withLedger(promoted.ledger().offer(fp2, NOW).promote(fp2, NOW))
+        .withValue(fp2, new CredentialMaterial("client-1".toCharArray(),
+            "secret-2".toCharArray()), crypto(keks));
+    answers.add(new TokenResult.RetryLater(Duration.ofSeconds(30), "HTTP 429", true));
+
+    TargetServing.Served served = serve(promoted, NOW.plusSeconds(10));
+
+    assertThat(targets.target()).as("the target keeps version FP and its token").contains(before);
+    assertThat(served.heldBack()).isTrue();
+    assertThat(ready(served)).isEqualTo(Conditions.TOKEN_REQUEST_FAILED);
+    assertThat(served.tokenExpiresAt()).isEqualTo(NOW.plus(Duration.ofHours(24)).toString());
+    assertThat(served.nextDue()).get().matches(t -> !t.isBefore(NOW.plusSeconds(40)));
+
+    answers.add(issued("tok-2", NOW.plusSeconds(60), NOW.plus(Duration.ofHours(25))));
+    served = serve(promoted, NOW.plusSeconds(60));
+
+    assertThat(targets.target().orElseThrow().getMetadata().getAnnotations())
+        .containsEntry(ApiLabels.VERSION, fp2);
+    assertThat(text(targets.target().orElseThrow(), "access_token")).isEqualTo("tok-2");
+    assertThat(served.heldBack()).isFalse();
+  }
+
+  @Test
   void aStoreThatCannotBeOpenedLeavesTheTargetAsItWas() {
     answers.add(issued("tok-1", NOW, NOW.plus(Duration.ofHours(24))));
     serve(storedCurrent(keks), NOW);
