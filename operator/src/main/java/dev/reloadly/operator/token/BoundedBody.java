@@ -18,23 +18,30 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
   /** The body was longer than the bound; it was not read to the end. */
   static final class TooLarge extends IOException {
-    TooLarge(int limit) {
+    private static final long serialVersionUID = 1L;
+    /** The answer's HTTP status: a rejection stays a rejection, however long its body. */
+    final int status;
+
+    TooLarge(int limit, int status) {
       super("token response larger than " + limit + " bytes");
+      this.status = status;
     }
   }
 
   private final int limit;
+  private final int status;
   private final CompletableFuture<byte[]> body = new CompletableFuture<>();
   private byte[] buffer = new byte[1024];
   private int size;
   private Flow.Subscription subscription;
 
-  private BoundedBody(int limit) {
+  private BoundedBody(int limit, int status) {
     this.limit = limit;
+    this.status = status;
   }
 
   static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-    return info -> new BoundedBody(limit);
+    return info -> new BoundedBody(limit, info.statusCode());
   }
 
   @Override
@@ -58,7 +65,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         wipe();
         // Cancelling closes the connection: the rest of the body is never read.
         subscription.cancel();
-        body.completeExceptionally(new TooLarge(limit));
+        body.completeExceptionally(new TooLarge(limit, status));
         return;
       }
       if (size + item.remaining() > buffer.length) {

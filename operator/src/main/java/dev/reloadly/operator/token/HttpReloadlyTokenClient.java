@@ -109,9 +109,17 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       return retry(Duration.ZERO, "token request timed out (" + e.getClass().getSimpleName() + ")", audience);
     } catch (ConnectException e) {
       return retry(Duration.ZERO, "cannot connect to Reloadly auth endpoint", audience);
-    } catch (BoundedBody.TooLarge e) {
-      return retry(Duration.ZERO, e.getMessage(), audience);
     } catch (IOException e) {
+      // The JDK client may hand the body handler's exception back as the cause of its own.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BoundedBody.TooLarge tooLarge) {
+          if (tooLarge.status == 400 || tooLarge.status == 401 || tooLarge.status == 403) {
+            // Unread, the body names no error code; the status alone says Reloadly refused.
+            return new TokenResult.Rejected("HTTP_" + tooLarge.status, tooLarge.status);
+          }
+          return retry(Duration.ZERO, tooLarge.getMessage(), audience);
+        }
+      }
       return retry(Duration.ZERO, "network error talking to Reloadly auth endpoint (" + e.getClass().getSimpleName() + ")", audience);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,7 +191,8 @@ public final class HttpReloadlyTokenClient implements ReloadlyTokenClient {
       // Served, such a token would be due for refresh at once: the operator minted again in the
       // same instant, over and over (found by ReloadlyFaultsTest). It is no usable answer.
       parsed.wipe();
-      return retry(Duration.ZERO, "token response whose token has already expired", audience);
+      return retry(Duration.ZERO, "token response with a token that has already expired"
+          + " (expires_in or JWT exp)", audience);
     }
     // Redacted in logs until it expires; after that it opens nothing.
     secrets.register(parsed.accessToken, expiresAt.get());
